@@ -1,0 +1,2 @@
+// architecture.cpp: placeholder, being written.
+#include "errors.hpp"

@@ -1,0 +1,2 @@
+// catalog.cpp: placeholder, being written.
+#include "errors.hpp"

@@ -1,0 +1,2 @@
+// config_import.cpp: placeholder, being written.
+#include "errors.hpp"

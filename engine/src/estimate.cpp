@@ -1,0 +1,2 @@
+// estimate.cpp: placeholder, being written.
+#include "errors.hpp"

@@ -1,0 +1,2 @@
+// fit.cpp: placeholder, being written.
+#include "errors.hpp"

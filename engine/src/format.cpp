@@ -1,0 +1,2 @@
+// format.cpp: placeholder, being written.
+#include "errors.hpp"

@@ -1,0 +1,2 @@
+// hardware.cpp: placeholder, being written.
+#include "errors.hpp"

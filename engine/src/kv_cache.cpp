@@ -1,0 +1,2 @@
+// kv_cache.cpp: placeholder, being written.
+#include "errors.hpp"

@@ -1,0 +1,2 @@
+// performance.cpp: placeholder, being written.
+#include "errors.hpp"

@@ -1,0 +1,2 @@
+// quant.cpp: placeholder, being written.
+#include "errors.hpp"

@@ -1,0 +1,2 @@
+// recommend.cpp: placeholder, being written.
+#include "errors.hpp"

@@ -1,0 +1,2 @@
+// report.cpp: placeholder, being written.
+#include "errors.hpp"

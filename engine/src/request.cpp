@@ -1,0 +1,2 @@
+// request.cpp: placeholder, being written.
+#include "errors.hpp"

@@ -1,0 +1,2 @@
+// runtime_memory.cpp: placeholder, being written.
+#include "errors.hpp"

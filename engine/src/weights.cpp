@@ -1,0 +1,2 @@
+// weights.cpp: placeholder, being written.
+#include "errors.hpp"

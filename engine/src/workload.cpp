@@ -1,0 +1,2 @@
+// workload.cpp: placeholder, being written.
+#include "errors.hpp"
