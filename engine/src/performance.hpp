@@ -19,6 +19,8 @@ struct Placement {
     SplitMode split = SplitMode::layer;
     double device_read_bytes_per_token = 0.0;  // weights read from device memory per token (all devices)
     double host_read_bytes_per_token = 0.0;    // weights read from system RAM per token (offload)
+    double device_routed_read_bytes_per_token = 0.0;  // routed-expert part of device_read (top-k share)
+    double host_routed_read_bytes_per_token = 0.0;    // routed-expert part of host_read
     double device_weight_bytes = 0.0;          // resident on the device(s)
     double host_weight_bytes = 0.0;            // resident in system RAM
     bool weights_quantized_int = true;         // llama.cpp integer-quantized weights (MMQ path)
@@ -52,12 +54,15 @@ struct SpeedModel {
     const WeightFormat* format = nullptr;
     double weight_total_bytes = 0.0;     // all weights (prefill streams them per ubatch)
     double active_params = 0.0;          // parameters used per token, excluding the embedding
+    double routed_active_params = 0.0;   // of which routed experts (top-k of each MoE layer)
     KvLayout kv;
     Placement placement;
 };
 
 // Decode speed with `depth` tokens already in the context.
 DecodeSpeed decode_speed(const SpeedModel& m, std::uint64_t depth);
+// Aggregate decode tokens/s of `batch` sequences decoding together at `depth`.
+double decode_aggregate_tokens_per_s(const SpeedModel& m, std::uint64_t depth, std::uint32_t batch);
 // Average decode speed generating n tokens starting at depth (what llama-bench tgN reports).
 double decode_speed_average(const SpeedModel& m, std::uint64_t depth, std::uint64_t n_tokens);
 // Prefill speed for a prompt of n_tokens starting at depth (tokens/s).

@@ -101,7 +101,10 @@ json build_report(const ReportParts& p) {
                         {"ttft_prompt_tokens", std::min<std::uint64_t>(kHeadlinePromptTokens, s.n_ctx)},
                         {"cold_start_ms", runs ? s.cold_start_ms : 0.0},
                         {"bound", runs ? s.decode.bound : std::string("memory")},
-                        {"ceiling_decode_tokens_per_s", s.decode.ceiling_tokens_per_s}};
+                        {"ceiling_decode_tokens_per_s", s.decode.ceiling_tokens_per_s},
+                        {"max_concurrency", s.max_concurrency},
+                        {"aggregate_batch", s.aggregate_batch},
+                        {"aggregate_tokens_per_s", s.aggregate_tokens_per_s}};
     if (p.bench) {
         r["bench"] = {{"pp_tokens_per_s", p.bench_pp_tokens_per_s},
                       {"tg_tokens_per_s", p.bench_tg_tokens_per_s},
@@ -193,7 +196,7 @@ std::string render_report_text(const json& r) {
     const int count = r["hardware"]["count"];
     o << "Can " << r["model"]["name"].get<std::string>() << " run on " << (count > 1 ? std::to_string(count) + " × " : "")
       << r["hardware"]["name"].get<std::string>() << "?\n\n";
-    o << headline << "  — grade " << f["grade"].get<std::string>() << " " << f["score"].get<double>() << " ("
+    o << headline << " — grade " << f["grade"].get<std::string>() << " " << f["score"].get<double>() << " ("
       << f["label"].get<std::string>() << ")\n";
     o << "Needs " << format_bytes(m["device_bytes"]) << " of " << format_bytes(r["hardware"]["usable_bytes"]) << " usable ("
       << format_percent(f["memory_used_fraction"]) << ") with " << r["quant"].get<std::string>() << " on "
@@ -202,6 +205,10 @@ std::string render_report_text(const json& r) {
     o << "  decode        " << format_rate(perf["decode_tokens_per_s"]) << "  (range " << format_rate(perf["decode_range"][0])
       << " – " << format_rate(perf["decode_range"][1]) << ", ceiling " << format_rate(perf["ceiling_decode_tokens_per_s"]) << ")\n";
     o << "  prefill       " << format_rate(perf["prefill_tokens_per_s"]) << "\n";
+    if (perf["aggregate_batch"].get<int>() > 1) {
+        o << "  serving       " << format_rate(perf["aggregate_tokens_per_s"]) << " aggregate over " << perf["aggregate_batch"].get<int>()
+          << " sequences (room for " << perf["max_concurrency"].get<int>() << ")\n";
+    }
     o << "  TTFT          " << format_seconds(perf["ttft_ms"].get<double>() / 1000.0) << "  (" << perf["ttft_prompt_tokens"].get<std::uint64_t>()
       << "-token prompt; cold start " << format_seconds(perf["cold_start_ms"].get<double>() / 1000.0) << ")\n";
     o << "  safe context  " << format_tokens(f["safe_context_tokens"]) << " tokens (model max "

@@ -33,6 +33,8 @@ struct Need {
     double host_kv = 0.0;
     double device_read = 0.0;  // weight bytes read per token from device memory
     double host_read = 0.0;
+    double device_routed_read = 0.0;
+    double host_routed_read = 0.0;
     double per_device_fixed = 0.0;  // compute + overhead on each device
     double largest_host_tensor = 0.0;
 };
@@ -70,6 +72,7 @@ Need llama_need(const Setup& s, std::uint32_t gpu_layers, std::uint32_t cpu_moe_
         if (il < first_gpu) {
             n.host_weights += layer;
             n.host_read += dense_part + routed_read(a, routed);
+            n.host_routed_read += routed_read(a, routed);
             n.host_kv += kv;
             n.largest_host_tensor = std::max(n.largest_host_tensor, routed > 0 ? routed / 3.0 : dense_part / 4.0);
         } else if (il < cpu_moe_layers) {
@@ -77,11 +80,13 @@ Need llama_need(const Setup& s, std::uint32_t gpu_layers, std::uint32_t cpu_moe_
             n.device_read += dense_part;
             n.host_weights += routed;
             n.host_read += routed_read(a, routed);
+            n.host_routed_read += routed_read(a, routed);
             n.device_kv += kv;
             n.largest_host_tensor = std::max(n.largest_host_tensor, routed / 3.0);
         } else {
             n.device_weights += layer;
             n.device_read += dense_part + routed_read(a, routed);
+            n.device_routed_read += routed_read(a, routed);
             n.device_kv += kv;
         }
     }
@@ -125,6 +130,7 @@ Need resident_need(const Setup& s, std::uint64_t n_ctx_alloc) {
     n.device_weights = s.weights.total_bytes;
     n.device_kv = ctx.kv_bytes + ctx.state_bytes;
     n.device_read = s.weights.read_per_token_bytes;
+    n.device_routed_read = routed_read(a, s.weights.routed_expert_bytes);
     n.per_device_fixed = rt.compute_bytes + rt.overhead_bytes;
     n.device = n.device_weights + n.device_kv + n.per_device_fixed * double(s.n_devices);
     n.host = rt.host_bytes;
@@ -145,6 +151,8 @@ void apply_need(Setup& s, const Need& n) {
     s.speed.placement.split = s.run.split;
     s.speed.placement.device_read_bytes_per_token = n.device_read;
     s.speed.placement.host_read_bytes_per_token = n.host_read;
+    s.speed.placement.device_routed_read_bytes_per_token = n.device_routed_read;
+    s.speed.placement.host_routed_read_bytes_per_token = n.host_routed_read;
     s.speed.placement.device_weight_bytes = n.device_weights;
     // Only weights beyond the input embedding are streamed from the host in prefill.
     const bool llama = is_llama_family(s.run.runtime);
@@ -213,9 +221,12 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
     s.speed.format = &s.run.quant;
     s.speed.weight_total_bytes = s.weights.total_bytes;
     double embd_params = 0.0;
+    double routed_params = 0.0;
     for (const Tensor& t : s.inventory.tensors) {
         if (t.role == TensorRole::token_embd) embd_params = double(t.n_elements());
+        if (t.is_routed_expert()) routed_params += double(t.n_elements());
     }
+    s.speed.routed_active_params = routed_params * routed_fraction_per_token(a);
     // The embedding is a lookup, not a matmul; a tied model still multiplies by it as the head.
     s.speed.active_params = double(s.inventory.params_active) - (a.tied_embeddings ? 0.0 : embd_params);
     s.speed.kv = s.kv_layout;
@@ -291,6 +302,28 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
     s.prefill_tokens_per_s = prefill_speed(s.speed, prompt, 0);
     s.ttft_ms = 1000.0 * (double(prompt) / s.prefill_tokens_per_s + 1.0 / s.decode.tokens_per_s);
     s.cold_start_ms = 1000.0 * cold_start_seconds(run.runtime, s.weights.total_bytes) + s.ttft_ms;
+
+    // Concurrency: llama.cpp serves its fixed slots; a paged server fills the
+    // free pool with sequences of n_ctx (vLLM caps running sequences at max_num_seqs).
+    {
+        KvLayout one = s.kv_layout;
+        one.n_seq = 1;
+        one.n_ctx = s.n_ctx;
+        const ContextMemory per_seq = context_memory(a, one);
+        const double per_seq_bytes = per_seq.kv_bytes + per_seq.state_bytes;
+        if (s.verdict == Verdict::no) {
+            s.max_concurrency = 0;
+        } else if (is_paged_server(run.runtime) && per_seq_bytes > 0) {
+            const double fixed = s.device_used_bytes - s.context.kv_bytes - s.context.state_bytes;
+            const double pool = std::max(0.0, s.usable_bytes - fixed);
+            s.max_concurrency = static_cast<std::uint32_t>(std::min(1e6, std::floor(pool / per_seq_bytes)));
+        } else {
+            s.max_concurrency = std::max<std::uint32_t>(1, run.n_parallel);
+        }
+        const std::uint32_t max_num_seqs = hw.memory_bytes >= 70.0 * kGiB ? 1024u : 256u;  // vLLM default
+        s.aggregate_batch = std::max<std::uint32_t>(1, std::min(s.max_concurrency, is_paged_server(run.runtime) ? max_num_seqs : run.n_parallel));
+        s.aggregate_tokens_per_s = s.verdict == Verdict::no ? 0.0 : decode_aggregate_tokens_per_s(s.speed, kHeadlineDepthTokens, s.aggregate_batch);
+    }
 
     // Safe context: the largest per-sequence context that keeps this placement
     // within usable memory (llama.cpp: minus --fit's 1 GiB margin), capped at the model's maximum.

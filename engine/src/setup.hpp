@@ -67,6 +67,10 @@ struct Setup {
     double ttft_ms = 0.0;
     double cold_start_ms = 0.0;
     std::uint64_t safe_context_tokens = 0;
+    // Serving: how many sequences of n_ctx fit, and their aggregate decode speed.
+    std::uint32_t max_concurrency = 0;
+    double aggregate_tokens_per_s = 0.0;
+    std::uint32_t aggregate_batch = 1;
 
     std::vector<std::string> assumptions;
 };
