@@ -1,0 +1,681 @@
+"""Accuracy harness: runs the dev-set measurements through `headroom batch` and scores them.
+
+See scripts/accuracy_lib/README.md for what is mapped, how, and what is left out.
+Python 3 standard library only.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import OrderedDict, defaultdict
+from urllib.parse import urlparse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+# Gate: the run fails when the dev-set median absolute % error of a gated metric exceeds this.
+GATES = OrderedDict([
+    ("tg", 15.0),
+    ("pp", 25.0),
+    ("file_size", 1.0),
+    ("weights_size", 1.0),
+    ("kv_cache", 5.0),
+    ("compute_buffer", 5.0),
+])
+
+METRIC_TITLES = OrderedDict([
+    ("tg", "decode (llama-bench tg / single-stream decode), tokens/s"),
+    ("pp", "prefill (llama-bench pp), tokens/s"),
+    ("pp_caveat", "prefill, Dec-2023 multi-GPU rows (README: unreliable; not gated)"),
+    ("scale_out", "aggregate throughput at large batch (scale-out mode)"),
+    ("file_size", "GGUF file size, bytes"),
+    ("weights_size", "GGUF tensor bytes (llama.cpp model size), bytes"),
+    ("kv_cache", "llama.cpp KV self size, bytes"),
+    ("compute_buffer", "llama.cpp compute buffer per GPU, bytes"),
+    ("working_set", "Apple recommendedMaxWorkingSetSize vs hardware.usable_bytes (not gated)"),
+])
+
+GiB = 1024.0 ** 3
+MiB = 1024.0 ** 2
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def load_mapping(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def bad_note(notes):
+    u = notes.upper()
+    if "ANOMALOUS" in u:
+        return "notes say ANOMALOUS"
+    if "DO NOT USE" in u:
+        return "notes say DO NOT USE"
+    return None
+
+
+def source_key(url, runtime=""):
+    """host + owner/repo (+ PR number or pinned commit) of the source_url."""
+    url = url.strip()
+    m = re.match(r"(https?://\S+)", url)
+    if not m:
+        return runtime or url[:40]
+    u = urlparse(m.group(1))
+    parts = [p for p in u.path.split("/") if p]
+    key = u.netloc + "/" + "/".join(parts[:2])
+    if len(parts) >= 4 and parts[2] in ("pull", "issues"):
+        key += "#" + parts[3]
+    commit = re.search(r"@([0-9a-f]{7})\b", url) or re.search(r"/blob/([0-9a-f]{7})", url)
+    if commit:
+        key += "@" + commit.group(1)
+    return key
+
+
+def model_ref(label, mapping):
+    e = mapping["models"].get(label.strip())
+    if e is None:
+        return None, "model '%s' not in scripts/accuracy_lib/mapping.json" % label
+    if "catalog" in e:
+        return e["catalog"], None
+    cfg = mapping["inline_configs"][e["inline"]]
+    obj = dict(cfg["config"])
+    obj["name"] = cfg["name"]
+    obj["params_total"] = cfg["params_total"]
+    return obj, None
+
+
+def hardware_ref(label, runtime, mapping):
+    hw = mapping["hardware"]
+    label = label.strip()
+    e = None
+    if "tensorrt" in runtime.lower():
+        e = hw.get(label + "|TensorRT-LLM")
+    if e is None:
+        e = hw.get(label)
+    if e is None:
+        return None, "hardware '%s' not in scripts/accuracy_lib/mapping.json" % label
+    if "catalog" in e:
+        return e["catalog"], None
+    return dict(e["inline"]), None
+
+
+def norm_quant(label, mapping):
+    l = label.strip().lower()
+    l = re.sub(r"\s*\(llama\.cpp ftype label:.*\)$", "", l)
+    q = mapping["quants"].get(l)
+    if q:
+        return q, None
+    m = re.match(r"exl2 (\d+(?:\.\d+)?) bpw$", l)
+    if m:
+        return "EXL2-%s" % m.group(1), None
+    if l.startswith("q4f16"):
+        return None, "MLC q4f16_1 quantisation has no engine equivalent"
+    # plain GGUF names (file-size rows): pass through upper-cased; the engine says if it does not know them
+    if re.match(r"^(i?q\d|f16|bf16|mxfp4)", l):
+        return label.strip().upper(), None
+    return None, "quant label '%s' not mapped" % label
+
+
+def norm_runtime(label):
+    l = label.lower()
+    if "mlc" in l:
+        return None, "MLC LLM is not an engine runtime (its q4f16_1 format and TVM kernels have no vLLM-like equivalent); skipped"
+    if "llama.cpp" in l:
+        return "llama.cpp", None
+    if "exllamav2" in l:
+        return "exllamav2", None
+    if "vllm" in l:
+        return "vllm", None
+    if "tensorrt" in l:
+        return "tensorrt-llm", None
+    return None, "runtime '%s' not mapped" % label
+
+
+def norm_backend(label):
+    l = label.lower()
+    if l.startswith("cuda"):
+        return "cuda"
+    if l.startswith("metal"):
+        return "metal"
+    if l.startswith("rocm") or "hip" in l:
+        return "rocm"
+    if l.startswith("vulkan"):
+        return "vulkan"
+    if l.startswith("cpu"):
+        return "cpu"
+    return None
+
+
+def flash_attention(row, runtime):
+    """True/False as the row says; None leaves the runtime default."""
+    n = (row.get("notes", "") + " " + row.get("runtime", "")).lower()
+    if re.search(r"(-fa 1\b|\bfa=1\b|\bfa on\b|\bfa=yes\b|flash_attn 1\b|flash_attn=1)", n):
+        return True
+    if runtime == "llama.cpp":
+        return False  # XiongjieDai (both READMEs), pre-FA PRs, strix 'fa=0' rows, '#7676 no FA'
+    return None
+
+
+def parse_test(row):
+    """-> (bench dict, metric override or None, assumption text or None) or raises ValueError."""
+    t = row["test"].strip()
+    tl = t.lower()
+    depth = 0
+    m = re.search(r"@\s*d\s*(\d+)", tl)
+    if m:
+        depth = int(m.group(1))
+    if "decode-equivalent" in tl or "ubatch 1" in tl:
+        m = re.match(r"pp\s*(\d+)", tl)
+        n = int(m.group(1))
+        return {"pp": 0, "tg": n, "depth": depth}, "tg", "pp%d with ubatch 1 scored as tg%d at depth %d" % (n, n, depth)
+    m = re.match(r"tg\s*(\d+)\b", tl)
+    if m:
+        return {"pp": 0, "tg": int(m.group(1)), "depth": depth}, None, None
+    m = re.match(r"pp\s*(\d+)\b", tl)
+    if m:
+        return {"pp": int(m.group(1)), "tg": 0, "depth": depth}, None, None
+    if tl.startswith("tg (1024 generated, main)"):
+        return {"pp": 0, "tg": 1024, "depth": 494}, None, "./main: 1024 tokens generated after the ~494-token prompt (depth 494)"
+    if tl.startswith("pp (~494-token prompt, main)"):
+        return {"pp": 494, "tg": 0, "depth": 0}, None, None
+    if tl.startswith("decode 256 tokens"):
+        return {"pp": 0, "tg": 256, "depth": 7}, None, "256 tokens decoded after the 7-token prompt"
+    if tl.startswith("single-stream generation"):
+        return {"pp": 0, "tg": 128, "depth": 0}, None, "generation length not stated; tg128 from empty context assumed"
+    raise ValueError("test label '%s' not understood" % t)
+
+
+def is_aggregate(row):
+    b = row.get("batch", "").strip()
+    try:
+        if int(b) > 1:
+            return True
+    except ValueError:
+        pass
+    n = (row.get("notes", "") + " " + row.get("test", "")).lower()
+    return "aggregate" in n or "throughput" in n
+
+
+# ----------------------------------------------------------------------------- perf rows
+
+def build_perf(rows, mapping):
+    items, skipped, unmapped = [], [], []
+    for i, row in enumerate(rows):
+        rid = "perf:%d" % (i + 2)  # CSV line number (header is line 1)
+        desc = "%s %s %s %s x%s %s %s" % (row["model"], row["quant"].split(" (")[0], row["runtime"].split(" (")[0],
+                                          row["gpu"], row["num_gpus"], row["backend"], row["test"])
+        why = bad_note(row["notes"])
+        if why:
+            skipped.append({"id": rid, "desc": desc, "reason": why})
+            continue
+        if "nkvo=1" in row["notes"].replace(" ", "") and "ngl=99 nkvo=1" in row["notes"]:
+            unmapped.append({"id": rid, "desc": desc, "reason": "KV cache kept in host RAM (-nkvo 1): no request field for it"})
+            continue
+        runtime, err = norm_runtime(row["runtime"])
+        if err:
+            unmapped.append({"id": rid, "desc": desc, "reason": err})
+            continue
+        model, err = model_ref(row["model"], mapping)
+        if err:
+            unmapped.append({"id": rid, "desc": desc, "reason": err})
+            continue
+        hw, err = hardware_ref(row["gpu"], row["runtime"], mapping)
+        if err:
+            unmapped.append({"id": rid, "desc": desc, "reason": err})
+            continue
+        quant, err = norm_quant(row["quant"], mapping)
+        if err:
+            unmapped.append({"id": rid, "desc": desc, "reason": err})
+            continue
+        backend = norm_backend(row["backend"])
+        n_gpu = int(row["num_gpus"] or 1)
+        split = "layer" if runtime in ("llama.cpp", "exllamav2") else "tensor"
+        measured = float(row["tokens_per_s"])
+        src = source_key(row["source_url"], row["runtime"])
+        req = {"model": model, "hardware": hw, "gpu_count": n_gpu, "quant": quant, "runtime": runtime}
+        if n_gpu > 1:
+            req["split"] = split
+        if backend:
+            req["backend"] = backend
+        fa = flash_attention(row, runtime)
+        if fa is not None:
+            req["flash_attention"] = fa
+
+        if is_aggregate(row):
+            m = re.search(r"in\s*(\d+)\s*out\s*(\d+)", row["test"])
+            pin, pout = (int(m.group(1)), int(m.group(2))) if m else (128, 128)
+            req["mode"] = "scale-out"
+            req["context_tokens"] = pin + pout
+            items.append({"id": rid, "kind": "perf", "metric": "scale_out", "source": src, "desc": desc,
+                          "measured": measured, "unit": "tokens/s", "request": req, "row": row,
+                          "assumption": "aggregate output tokens/s at batch %s, input %d, output %d" % (row["batch"], pin, pout)})
+            continue
+        try:
+            bench, metric_override, assumption = parse_test(row)
+        except ValueError as e:
+            unmapped.append({"id": rid, "desc": desc, "reason": str(e)})
+            continue
+        metric = metric_override or row["metric"].strip()
+        if metric == "pp" and "eafac9d" in row["source_url"] and n_gpu > 1:
+            metric = "pp_caveat"
+        req["bench"] = bench
+        req["context_tokens"] = max(1, bench["pp"] + bench["tg"] + bench["depth"])
+        items.append({"id": rid, "kind": "perf", "metric": metric, "source": src, "desc": desc,
+                      "measured": measured, "unit": "tokens/s", "request": req, "row": row, "assumption": assumption})
+    return items, skipped, unmapped
+
+
+def predicted_perf(item, rep):
+    if item["metric"] == "scale_out":
+        perf = rep.get("performance", {})
+        for k, v in perf.items():
+            if ("aggregate" in k or "throughput" in k) and isinstance(v, (int, float)):
+                return float(v), None
+        return None, "not scored: no aggregate-throughput output"
+    b = rep.get("bench") or {}
+    key = "tg_tokens_per_s" if item["metric"] == "tg" else "pp_tokens_per_s"
+    v = b.get(key)
+    if not isinstance(v, (int, float)):
+        return None, "report has no bench.%s" % key
+    return float(v), None
+
+
+# ----------------------------------------------------------------------------- size rows
+
+def size_bytes(value, unit):
+    v = float(value)
+    u = unit.strip()
+    if u == "GB":
+        return v * 1e9
+    if u == "GiB":
+        return v * GiB
+    if u in ("MiB",):
+        return v * MiB
+    if u == "MB":
+        return None  # caller decides (llama.cpp 'MB' is MiB; Metal working set is 1e6)
+    if u == "bytes":
+        return v
+    raise ValueError("unit '%s'" % unit)
+
+
+UNMAPPED_WHAT = {
+    "model_buffer_gpu": "per-device weight buffer (token_embd split to host); the report has no per-device weight field",
+    "model_buffer_cpu": "host weight buffer (token_embd); no matching report field",
+    "compute_buffer_host": "CUDA_Host compute buffer; the report has no host compute-buffer field",
+    "output_buffer": "llama.cpp output buffer; not modelled separately",
+    "vram_total": "old llama.cpp 'total VRAM used' excludes CUDA context/workspace; no like-for-like report field",
+    "vram_total (peak, tool-defined)": "Strix Halo harness max_mem: definition not documented (README: low/medium trust)",
+    "kv_cache_gpu0": "KV buffer of one GPU in an uneven layer split; the report gives the total only",
+}
+
+WORKING_SET_HW = {
+    "Apple M1 8GB": "apple-m1-8gb",
+    "Apple M1 Max 64GB and M3 Max 64GB": "apple-m1-max-64gb",
+    "Apple M2 Ultra 192GB": "apple-m2-ultra-192gb",
+}
+
+
+def build_sizes(rows, mapping):
+    items, skipped, unmapped = [], [], []
+    for i, row in enumerate(rows):
+        rid = "size:%d" % (i + 2)
+        what = row["what"].strip()
+        desc = "%s %s %s %s %s%s" % (row["model"], row["quant"].split(" (")[0], what, row["bytes_or_gib"], row["unit"],
+                                     (" ctx " + row["context"]) if row["context"].strip() else "")
+        why = bad_note(row["notes"])
+        if why:
+            skipped.append({"id": rid, "desc": desc, "reason": why})
+            continue
+        if what in UNMAPPED_WHAT:
+            unmapped.append({"id": rid, "desc": desc, "reason": UNMAPPED_WHAT[what]})
+            continue
+        src = source_key(row["source_url"])
+        if what == "gpu_working_set_limit":
+            hwid = None
+            for k, v in WORKING_SET_HW.items():
+                if row["notes"].startswith(k):
+                    hwid = v
+            if not hwid:
+                unmapped.append({"id": rid, "desc": desc, "reason": "device not identified"})
+                continue
+            measured = float(row["bytes_or_gib"]) * 1e6  # ggml-metal prints bytes/1e6 as 'MB'
+            req = {"model": "llama-3-8b", "hardware": hwid, "quant": "Q4_K_M", "runtime": "llama.cpp",
+                   "backend": "metal", "context_tokens": 512}
+            items.append({"id": rid, "kind": "size", "metric": "working_set", "source": src, "desc": desc + " (" + hwid + ")",
+                          "measured": measured, "unit": "bytes", "request": req, "row": row,
+                          "field": "hardware.usable_bytes", "divide": 1})
+            continue
+        if "part 1 of" in row["quant"]:
+            unmapped.append({"id": rid, "desc": desc, "reason": "first split of a multi-file GGUF only; total not shown"})
+            continue
+        model, err = model_ref(row["model"], mapping)
+        if err:
+            unmapped.append({"id": rid, "desc": desc, "reason": err})
+            continue
+        qlabel = row["quant"].strip()
+        if qlabel.startswith("(not shown"):
+            quant = "Q4_K_M"  # weight quant irrelevant for KV / compute buffer rows
+        else:
+            quant, err = norm_quant(qlabel, mapping)
+            if err:
+                unmapped.append({"id": rid, "desc": desc, "reason": err})
+                continue
+        unit = row["unit"].strip()
+        if unit == "MB":
+            measured = float(row["bytes_or_gib"]) * MiB  # old llama.cpp 'MB' is MiB (README)
+        else:
+            measured = size_bytes(row["bytes_or_gib"], unit)
+        ctx = row["context"].strip()
+        ctx_n = int(ctx) if ctx.isdigit() else 512
+        req = {"model": model, "hardware": "nvidia-rtx-3090", "quant": quant, "runtime": "llama.cpp",
+               "backend": "cuda", "flash_attention": False, "context_tokens": ctx_n}
+        divide = 1
+        note = None
+        notes_l = row["notes"].lower()
+        if "metal" in notes_l or "apple" in notes_l:
+            req["backend"] = "metal"
+            req["hardware"] = "apple-m1-8gb" if "m1 8gb" in notes_l else "apple-m1-max-64gb"
+        if what == "file_size":
+            metric, field = "file_size", "memory.file_bytes"
+            req.pop("flash_attention")
+        elif what == "model_weights_size":
+            metric, field = "weights_size", "memory.weights_bytes"
+            req.pop("flash_attention")
+        elif what == "kv_cache":
+            metric, field = "kv_cache", "memory.kv_cache_bytes"
+            m = re.search(r"\((q8_0|q4_0|f16)\)", row["notes"], re.I)
+            if m and m.group(1).lower() != "f16":
+                req["kv_cache_type"] = m.group(1).lower()
+                req["flash_attention"] = True  # llama.cpp needs FA for a quantised V cache
+                note = "quantised KV needs flash attention in llama.cpp; FA on"
+        elif what == "compute_buffer":
+            metric, field = "compute_buffer", "memory.compute_bytes"
+            m = re.search(r"in (\d+)(?:/\d+)*-gpu layer split", notes_l)
+            if m or "layer split across 2 gpus" in notes_l or "pipeline parallelism" in notes_l:
+                req["gpu_count"] = 2
+                req["split"] = "layer"
+                divide = 2
+                note = "per-GPU reading: compute_bytes / 2 (2-GPU layer split)"
+            if "q8_0 kv" in notes_l or "pipeline parallelism" in notes_l and "qwen" in row["model"].lower():
+                req["kv_cache_type"] = "q8_0"
+                req["flash_attention"] = True
+                req["hardware"] = "nvidia-rtx-3090-ti"
+        else:
+            unmapped.append({"id": rid, "desc": desc, "reason": "'%s' has no mapping" % what})
+            continue
+        items.append({"id": rid, "kind": "size", "metric": metric, "source": src, "desc": desc, "measured": measured,
+                      "unit": "bytes", "request": req, "row": row, "field": field, "divide": divide, "assumption": note})
+    return items, skipped, unmapped
+
+
+def dig(rep, field):
+    cur = rep
+    for p in field.split("."):
+        if not isinstance(cur, dict) or p not in cur:
+            return None
+        cur = cur[p]
+    return cur
+
+
+def predicted_size(item, rep):
+    v = dig(rep, item["field"])
+    if not isinstance(v, (int, float)):
+        return None, "report has no %s" % item["field"]
+    return float(v) / item["divide"], None
+
+
+# ----------------------------------------------------------------------------- engine
+
+def run_engine(binary, requests):
+    payload = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in requests)
+    t0 = time.time()
+    p = subprocess.run([binary, "batch"], input=payload.encode(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    dt = time.time() - t0
+    lines = p.stdout.decode().splitlines()
+    if len(lines) != len(requests):
+        sys.stderr.write("accuracy: engine returned %d lines for %d requests (exit %d)\n%s\n" %
+                         (len(lines), len(requests), p.returncode, p.stderr.decode()[-2000:]))
+    reports = []
+    for i in range(len(requests)):
+        if i < len(lines):
+            try:
+                reports.append(json.loads(lines[i]))
+                continue
+            except ValueError:
+                pass
+        reports.append({"ok": False, "error": {"code": "no_report", "message": "no parsable report line"}})
+    return reports, dt
+
+
+# ----------------------------------------------------------------------------- stats
+
+def pct(sorted_vals, q):
+    if not sorted_vals:
+        return float("nan")
+    k = (len(sorted_vals) - 1) * q
+    f, c = math.floor(k), math.ceil(k)
+    if f == c:
+        return sorted_vals[int(k)]
+    return sorted_vals[f] + (sorted_vals[c] - sorted_vals[f]) * (k - f)
+
+
+def summarize(scored):
+    ape = sorted(abs(s["error_pct"]) for s in scored)
+    signed = sorted(s["error_pct"] for s in scored)
+    n = len(ape)
+    return {
+        "n": n,
+        "median_ape": pct(ape, 0.5),
+        "p90_ape": pct(ape, 0.9),
+        "within_10": (sum(1 for a in ape if a <= 10) / n) if n else float("nan"),
+        "within_25": (sum(1 for a in ape if a <= 25) / n) if n else float("nan"),
+        "median_signed": pct(signed, 0.5),
+    }
+
+
+def fmt_row(label, s, width=62):
+    return "  %-*s %5d %8.1f %8.1f %7.0f%% %7.0f%% %+9.1f" % (
+        width, label[:width], s["n"], s["median_ape"], s["p90_ape"], 100 * s["within_10"], 100 * s["within_25"],
+        s["median_signed"])
+
+
+HEADER = "  %-62s %5s %8s %8s %8s %8s %9s" % ("", "n", "med|%|", "p90|%|", "<=10%", "<=25%", "med±%")
+
+
+def human(v, unit):
+    if unit == "bytes":
+        return "%.3f GiB" % (v / GiB) if v >= GiB else "%.1f MiB" % (v / MiB)
+    return "%.1f" % v
+
+
+# ----------------------------------------------------------------------------- main
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="scripts/accuracy",
+                                 description="Score the engine against the measured dev set (shared/validation/dev).")
+    ap.add_argument("--data", default=os.path.join(REPO, "..", "shared", "validation", "dev"),
+                    help="folder with measured_perf.csv and measured_sizes.csv (default: ../shared/validation/dev)")
+    ap.add_argument("--bin", default=os.path.join(REPO, "build", "headroom"), help="headroom binary (default build/headroom)")
+    ap.add_argument("--mapping", default=os.path.join(HERE, "mapping.json"))
+    ap.add_argument("--json", metavar="FILE", help="write full per-row results here")
+    ap.add_argument("--no-fail", action="store_true", help="always exit 0 after printing")
+    ap.add_argument("--worst", type=int, default=10, help="worst rows listed per metric (default 10)")
+    ap.add_argument("--quiet-lists", action="store_true", help="do not list skipped/unmapped/unscored rows one by one")
+    args = ap.parse_args(argv)
+
+    mapping = load_mapping(args.mapping)
+    perf_path = os.path.join(args.data, "measured_perf.csv")
+    size_path = os.path.join(args.data, "measured_sizes.csv")
+    with open(perf_path, newline="") as f:
+        perf_rows = list(csv.DictReader(f))
+    size_rows = []
+    if os.path.exists(size_path):
+        with open(size_path, newline="") as f:
+            size_rows = list(csv.DictReader(f))
+
+    p_items, p_skip, p_unmap = build_perf(perf_rows, mapping)
+    s_items, s_skip, s_unmap = build_sizes(size_rows, mapping)
+    items = p_items + s_items
+    skipped = p_skip + s_skip
+    unmapped = p_unmap + s_unmap
+
+    if not os.path.exists(args.bin):
+        sys.stderr.write("accuracy: engine binary %s not found (build it: cmake --build build --target headroom)\n" % args.bin)
+        return 2
+    reports, dt = run_engine(args.bin, [it["request"] for it in items])
+
+    scored, unscored = [], []
+    for it, rep in zip(items, reports):
+        it["report_ok"] = bool(rep.get("ok"))
+        if not rep.get("ok"):
+            err = rep.get("error") or {}
+            it["unscored"] = "engine error %s: %s" % (err.get("code", "?"), err.get("message", ""))
+            it["engine_error"] = err.get("code", "?")
+            unscored.append(it)
+            continue
+        if it["kind"] == "perf":
+            pred, why = predicted_perf(it, rep)
+        else:
+            pred, why = predicted_size(it, rep)
+        if pred is None:
+            it["unscored"] = why
+            unscored.append(it)
+            continue
+        it["predicted"] = pred
+        it["error_pct"] = (pred / it["measured"] - 1.0) * 100.0 if it["measured"] else float("nan")
+        it["abs_error_pct"] = abs(it["error_pct"])
+        scored.append(it)
+
+    by_metric = defaultdict(list)
+    for s in scored:
+        by_metric[s["metric"]].append(s)
+
+    out = sys.stdout
+    out.write("Headroom accuracy vs %s\n" % os.path.normpath(args.data))
+    out.write("engine: %s  (%d requests in one batch process, %.2f s)\n" % (args.bin, len(items), dt))
+    out.write("rows: perf %d, sizes %d | sent %d, scored %d, unscored %d, skipped %d, unmapped %d\n\n" %
+              (len(perf_rows), len(size_rows), len(items), len(scored), len(unscored), len(skipped), len(unmapped)))
+    out.write("error = predicted/measured - 1; |%%| columns are absolute percentage error; med±%% is the signed median (bias)\n\n")
+
+    out.write("OVERALL\n" + HEADER + "\n")
+    summaries = {}
+    for m, title in METRIC_TITLES.items():
+        if by_metric.get(m):
+            summaries[m] = summarize(by_metric[m])
+            out.write(fmt_row(m + (" [gate %.0f%%]" % GATES[m] if m in GATES else ""), summaries[m]) + "\n")
+    n_scale = sum(1 for it in unscored if it["metric"] == "scale_out")
+    if n_scale:
+        out.write("  scale_out: %d rows not scored: no aggregate-throughput output in the report\n" % n_scale)
+    out.write("\n")
+
+    per_source = {}
+    for m, title in METRIC_TITLES.items():
+        rows = by_metric.get(m)
+        if not rows:
+            continue
+        out.write("== %s: %s\n" % (m, title))
+        out.write(HEADER + "\n")
+        groups = defaultdict(list)
+        for r in rows:
+            groups[r["source"]].append(r)
+        per_source[m] = {}
+        for src in sorted(groups, key=lambda k: -len(groups[k])):
+            s = summarize(groups[src])
+            per_source[m][src] = s
+            out.write(fmt_row(src, s) + "\n")
+        if m in ("tg", "pp", "pp_caveat"):
+            classes = defaultdict(list)
+            for r in rows:
+                q = r["request"]
+                classes["by setup: %s %s %s %s" % (q["runtime"], q.get("backend", "default"),
+                                                   "1 GPU" if q.get("gpu_count", 1) == 1 else "multi-GPU",
+                                                   r["source"].split("/")[-1][:22])].append(r)
+            for c in sorted(classes, key=lambda k: -len(classes[k])):
+                s = summarize(classes[c])
+                per_source[m][c] = s
+                out.write(fmt_row(c, s) + "\n")
+        worst = sorted(rows, key=lambda r: -r["abs_error_pct"])[:args.worst]
+        out.write("  worst %d:\n" % len(worst))
+        for r in worst:
+            out.write("    %+8.1f%%  pred %-12s meas %-12s %s  [%s]\n" % (
+                r["error_pct"], human(r["predicted"], r["unit"]), human(r["measured"], r["unit"]), r["desc"], r["id"]))
+        out.write("\n")
+
+    def listing(title, entries, key):
+        out.write("%s: %d\n" % (title, len(entries)))
+        reasons = defaultdict(list)
+        for e in entries:
+            reasons[e[key]].append(e)
+        for reason, es in sorted(reasons.items(), key=lambda kv: -len(kv[1])):
+            out.write("  %4d  %s\n" % (len(es), reason))
+            if not args.quiet_lists:
+                for e in es[:400]:
+                    out.write("          %s  %s\n" % (e["id"], e["desc"]))
+
+    listing("SKIPPED (flagged in notes)", skipped, "reason")
+    listing("UNMAPPED", unmapped, "reason")
+    uns = [{"id": u["id"], "desc": u["desc"], "reason": re.sub(r":.*", "", u["unscored"]) if u.get("engine_error") else u["unscored"]}
+           for u in unscored]
+    listing("UNSCORED (sent to the engine, no comparable number)", uns, "reason")
+    if unscored and not args.quiet_lists:
+        msgs = defaultdict(int)
+        for u in unscored:
+            if u.get("engine_error"):
+                msgs[u["unscored"]] += 1
+        for msg, c in sorted(msgs.items(), key=lambda kv: -kv[1])[:15]:
+            out.write("        %3d x %s\n" % (c, msg[:160]))
+    out.write("\n")
+
+    failed = []
+    out.write("GATES (dev-set median absolute error)\n")
+    for m, lim in GATES.items():
+        s = summaries.get(m)
+        if not s:
+            out.write("  %-16s   n/a (no scored rows)\n" % m)
+            continue
+        ok = s["median_ape"] <= lim
+        if not ok:
+            failed.append(m)
+        out.write("  %-16s %6.2f%% <= %5.1f%%  %s\n" % (m, s["median_ape"], lim, "ok" if ok else "FAIL"))
+
+    if args.json:
+        def clean(it):
+            d = {k: it.get(k) for k in ("id", "kind", "metric", "source", "desc", "measured", "unit", "predicted",
+                                        "error_pct", "abs_error_pct", "assumption", "unscored", "engine_error", "field")}
+            d["request"] = it["request"]
+            d["row"] = it["row"]
+            return d
+        doc = {
+            "data": os.path.normpath(args.data),
+            "engine": args.bin,
+            "gates": GATES,
+            "summary": summaries,
+            "per_source": per_source,
+            "failed_gates": failed,
+            "rows": [clean(it) for it in items],
+            "skipped": skipped,
+            "unmapped": unmapped,
+        }
+        def finite(o):
+            if isinstance(o, float) and not math.isfinite(o):
+                return None
+            if isinstance(o, dict):
+                return {k: finite(v) for k, v in o.items()}
+            if isinstance(o, list):
+                return [finite(v) for v in o]
+            return o
+        with open(args.json, "w") as f:
+            json.dump(finite(doc), f, indent=1)
+        out.write("wrote %s\n" % args.json)
+
+    if failed and not args.no_fail:
+        out.write("accuracy: FAIL (%s)\n" % ", ".join(failed))
+        return 1
+    out.write("accuracy: %s\n" % ("ok" if not failed else "gates exceeded (--no-fail)"))
+    return 0
