@@ -17,11 +17,14 @@ using nlohmann::json;
 
 namespace {
 
-json estimate_unchecked(const json& request, const Catalog& catalog) {
+// `full`: the whole report; otherwise only what a ranked list shows (no quant
+// table when the quant is given, no improvements or commands).
+json estimate_unchecked(const json& request, const Catalog& catalog, bool full) {
     auto parsed = parse_request(request, catalog);
     if (!parsed) return error_report(parsed.error());
     Request req = std::move(*parsed);
     if (auto ok = resolve_settings(req); !ok) return error_report(ok.error());
+    req.inventory = std::make_shared<const TensorInventory>(build_tensor_inventory(req.model.arch));
 
     std::vector<QuantRow> quants;
     if (!req.run.quant_given) {
@@ -32,8 +35,8 @@ json estimate_unchecked(const json& request, const Catalog& catalog) {
         req.assumptions.push_back("quant not given; " + pick +
                                   (best >= 0 ? " has the best grade that runs" : " is the smallest, and nothing runs"));
     }
-    const Setup s = evaluate_setup(req.model, req.hardware, req.run);
-    if (quants.empty()) quants = quant_table(req);
+    const Setup s = evaluate_setup(req.model, req.hardware, req.run, req.inventory);
+    if (quants.empty() && full) quants = quant_table(req);
 
     ReportParts parts;
     parts.request = &req;
@@ -46,8 +49,10 @@ json estimate_unchecked(const json& request, const Catalog& catalog) {
     parts.headline.label = label_for(score, s.verdict);
     parts.quants = quants;
     parts.limits = setup_limits(s, parts.workloads, parts.quality);
-    parts.improvements = setup_improvements(req, s, score, quants);
-    parts.commands = setup_commands(req, s);
+    if (full) {
+        parts.improvements = setup_improvements(req, s, score, quants);
+        parts.commands = setup_commands(req, s);
+    }
     parts.assumptions = req.assumptions;
     for (const std::string& a : req.hardware.assumptions) parts.assumptions.push_back(a);
     for (const std::string& a : s.assumptions) parts.assumptions.push_back(a);
@@ -69,7 +74,7 @@ json estimate_unchecked(const json& request, const Catalog& catalog) {
 
 json estimate(const json& request, const Catalog& catalog) {
     try {
-        return estimate_unchecked(request, catalog);
+        return estimate_unchecked(request, catalog, true);
     } catch (const std::exception& e) {
         return error_report(make_error("internal_error", "", std::string("internal error: ") + e.what()));
     } catch (...) {
@@ -172,7 +177,12 @@ json rank(const json& base, const Catalog& catalog, bool over_models) {
         json req = base;
         if (over_models) req["model"] = catalog.models[i].id;
         else req["hardware"] = catalog.hardware[i].id;
-        const json r = estimate(req, catalog);
+        json r;
+        try {
+            r = estimate_unchecked(req, catalog, false);
+        } catch (...) {
+            continue;
+        }
         if (!r.value("ok", false)) continue;
         json c = compact(r);
         if (c["verdict"] == "no") continue;

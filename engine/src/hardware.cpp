@@ -137,6 +137,7 @@ Result<Hardware> parse_hardware(const json& j, const std::string& prefix) {
     if (hw.form_factor.empty()) {
         hw.form_factor = hw.vendor == Vendor::cpu ? "cpu" : (hw.unified_memory ? "soc" : "desktop");
     }
+    hw.memory_type = j.contains("memory_type") && j["memory_type"].is_string() ? j["memory_type"].get<std::string>() : "";
     hw.interconnect = j.contains("interconnect") && j["interconnect"].is_string() ? j["interconnect"].get<std::string>() : "";
     auto link = optional_positive(j, "interconnect_gbs", prefix);
     if (!link) return link.error();

@@ -21,7 +21,8 @@ struct Hardware {
     Vendor vendor = Vendor::nvidia;
     std::string arch;                       // "Ada Lovelace", "RDNA 3.5", "Apple M3", ...
     std::string form_factor;                // desktop, laptop, workstation, datacenter, soc, embedded, cpu
-    double memory_bytes = 0.0;              // device memory as marketed (decimal GB × 1e9)
+    std::string memory_type;                // "GDDR6X", "HBM3", "LPDDR5X", ...
+    double memory_bytes = 0.0;              // device memory (marketed GB are binary: × 2^30)
     double bandwidth_bytes_per_s = 0.0;     // peak memory bandwidth
     double fp16_flops = 0.0;                // dense FP16/BF16 tensor, FP32 accumulate
     double fp8_flops = 0.0;                 // 0 = not supported

@@ -16,14 +16,19 @@ namespace {
 // ---- Bandwidth efficiency η_bw (decode), by runtime family × backend ----
 // llama.cpp CUDA: 0.82 for 8B Q4_0 on RTX 6000 Ada, ~0.62–0.8 on consumer
 // cards (runtime-memory.md §6 table); fitted on the dev set's CUDA tg rows.
-constexpr double kLlamaCudaBandwidth = 0.78;
-// ROCm/HIP: dev-set Radeon and Instinct tg rows run below CUDA's efficiency.
-constexpr double kLlamaRocmBandwidth = 0.62;
+constexpr double kLlamaCudaBandwidth = 0.80;
+// ROCm/HIP and Vulkan: the dev set's AMD rows (Strix Halo, llama-2-7b Q4_0,
+// lhl/strix-halo-testing) reach ~0.7 of the 256 GB/s peak in tg128.
+constexpr double kLlamaRocmBandwidth = 0.68;
 // Metal: 0.55–0.65 for simple quants on M1/M2 Max (§6); complex quants lower.
 constexpr double kLlamaMetalBandwidth = 0.66;
 // Vulkan / SYCL: Strix Halo Vulkan tg rows (lhl/strix-halo-testing) and Arc reports.
-constexpr double kLlamaVulkanBandwidth = 0.62;
+constexpr double kLlamaVulkanBandwidth = 0.68;
 constexpr double kLlamaSyclBandwidth = 0.50;
+// llama.cpp's batch-1 matrix-vector kernels keep too few loads in flight to
+// saturate HBM: A100 PCIe/SXM tg rows (Llama-3-8B F16 54.8 t/s reading 14 GB,
+// Q4_K_M 140 t/s; 70B Q4_K_M) sit at ~0.6 of the GDDR cards' efficiency.
+constexpr double kLlamaHbmFactor = 0.60;
 // CPU: DDR streams reach ~60–70 % of theoretical in llama.cpp decode.
 constexpr double kLlamaCpuBandwidth = 0.60;
 // Metal runs K-quants and i-quants slower than Q4_0/Q8_0 (M1 Max 27B: IQ4_NL
@@ -59,23 +64,64 @@ constexpr double kMoeLayerOverheadCuda = 35e-6;
 constexpr double kMoeFullTileTokens = 128.0;
 constexpr double kPagedServerTokenOverhead = 1.0e-3;  // scheduler + detokenizer per step (Python loop)
 
-// ---- Compute efficiency η_c (prefill) ----
-// llama.cpp CUDA MMQ: RTX 6000 Ada 8B Q4_0 pp 8008 t/s ≈ 129 TFLOPS of weight
-// GEMMs vs 728 TOPS int8 dense peak (§6) → ~0.18 of int8 peak, ~0.36 of fp16.
-constexpr double kLlamaCudaCompute = 0.40;       // of the FP16 (FP32-acc) tensor peak
-constexpr double kLlamaRocmCompute = 0.30;
-constexpr double kLlamaMetalCompute = 0.55;      // of the GPU's FP16 peak
-constexpr double kLlamaVulkanCompute = 0.30;
-constexpr double kLlamaCpuCompute = 0.45;        // of vector FP32 peak
-constexpr double kServerCompute = 0.55;          // vLLM/TRT cuBLAS GEMMs at large batch
-constexpr double kMlxCompute = 0.50;
-// Attention in prefill runs on FP16 at lower efficiency than the weight GEMMs.
-constexpr double kAttentionComputeFactor = 0.5;
+// ---- Prefill paths ----
+// llama.cpp CUDA, quantized weights: MMQ kernels on int8 tensor cores plus a
+// per-token cost (activation quantization to q8_1, norms, RoPE, softmax) that
+// does not shrink with tensor throughput. A line through the dev set's
+// Llama-3-8B Q4_K_M pp512 readings (RTX 3070 … 4090, A100, L40S, RTX 6000 Ada;
+// XiongjieDai README @aa72e0e) gives time = FLOPs / (0.25 × int8 peak)
+// + 1.6 µs per token per layer.
+constexpr double kMmqInt8Efficiency = 0.25;
+constexpr double kMmqTokenLayerSeconds = 1.6e-6;
+// Float weights (F16/BF16) go through cuBLAS with FP16 accumulation (twice the
+// FP32-accumulate rate on GeForce): the same readings at F16 give ~0.47 of that
+// peak and ~0.6 µs per token per layer.
+constexpr double kCublasF16Efficiency = 0.47;
+constexpr double kCublasTokenLayerSeconds = 0.6e-6;
+// ROCm (MMQ on WMMA/MFMA int8) and Vulkan (cooperative-matrix FP16): Strix Halo
+// and Radeon rows run well below CUDA's efficiency.
+constexpr double kRocmInt8Efficiency = 0.15;
+constexpr double kVulkanF16Efficiency = 0.25;
+// Metal (simdgroup matrix FP16): M1 Max / M2 Ultra / M1 pp512 rows give ~0.58
+// of the FP16 peak for quantized weights and ~0.70 for F16 weights.
+constexpr double kMetalQuantEfficiency = 0.58;
+constexpr double kMetalF16Efficiency = 0.70;
+// CPU: GEMMs on AVX2/AVX-512 FP32 units.
+constexpr double kCpuEfficiency = 0.45;
+// vLLM / SGLang / TensorRT-LLM cuBLAS / Marlin GEMMs at large batch; MLX.
+constexpr double kServerEfficiency = 0.55;
+constexpr double kServerTokenLayerSeconds = 0.2e-6;
+constexpr double kMlxEfficiency = 0.55;
+// Attention in prefill (QKᵀ, softmax, AV) on the FP16 path: without flash
+// attention the score matrix goes through memory; with it the kernel is fused.
+constexpr double kAttentionEfficiencyNoFa = 0.12;
+constexpr double kAttentionEfficiencyFa = 0.25;
+// llama.cpp processes a prompt in n_batch = 2048-token batches of 512-token
+// ubatches; with layer split over several GPUs the ubatches of one batch
+// pipeline through the devices (GGML_SCHED_MAX_COPIES = 4).
+constexpr double kLlamaBatchTokens = 2048.0;
+
+// Decode FLOPs rarely bind at batch 1; when they do, GEMV-like kernels reach about half of peak.
+constexpr double kDecodeComputeEfficiency = 0.5;
+// CUDA/ROCm decode of K-quants and i-quants (MMVQ dequantization) reaches less
+// bandwidth than F16/Q8_0/Q4_0: Llama-3-8B on an RTX 4090 reads 4.6 GB per
+// token at Q4_K_M in 7.7 ms (130.6 t/s) but 14 GB at F16 in 18.2 ms (54.8 t/s)
+// (XiongjieDai tg512 rows): ~0.86 of the F16 efficiency.
+constexpr double kCudaKQuantFactor = 0.86;
+constexpr double kCudaIQuantFactor = 0.80;
 
 // ---- Multi-device ----
-// Per-layer all-reduce latency for tensor parallel (two per layer).
-constexpr double kAllReducePcieSeconds = 25e-6;
-constexpr double kAllReduceNvlinkSeconds = 8e-6;
+// Tensor parallel: two all-reduces per layer; a ring all-reduce over N devices
+// takes 2 (N − 1) steps, each a link latency (PCIe through the host ~30 µs,
+// NVLink ~5 µs). 8 × A100 PCIe over vLLM (mlc-ai/llm-perf-bench, Llama-2-70B)
+// decodes at 14–18 t/s, i.e. ~57 ms per token, mostly these syncs.
+constexpr double kRingStepPcieSeconds = 30e-6;
+constexpr double kRingStepNvlinkSeconds = 5e-6;
+// llama.cpp row split (-sm row; the only multi-GPU mode before PR #4766):
+// every matmul's partial results are gathered on the main GPU, ~7 matmuls per
+// layer, one copy per other device each (~25 µs through the host).
+constexpr double kRowSplitMatmulsPerLayer = 7.0;
+constexpr double kRowSplitCopySeconds = 25e-6;
 // Layer split hands activations from one device to the next once per boundary.
 constexpr double kPipelineHopSeconds = 30e-6;
 
@@ -128,56 +174,117 @@ Efficiency efficiency_for(Runtime runtime, Backend backend, const Hardware& hw, 
                           double weight_bytes) {
     (void)weight_bytes;
     Efficiency e;
+    e.compute = kDecodeComputeEfficiency;
     if (is_llama_family(runtime)) {
         switch (backend) {
         case Backend::cuda:
-            e = {kLlamaCudaBandwidth, kLlamaCudaCompute, kCudaLayerOverhead, kTokenOverhead, "llama.cpp CUDA"};
+            e = {kLlamaCudaBandwidth, kDecodeComputeEfficiency, kCudaLayerOverhead, kTokenOverhead, "llama.cpp CUDA"};
+            if (is_k_quant(format)) e.bandwidth *= kCudaKQuantFactor;
+            if (is_i_quant(format)) e.bandwidth *= kCudaIQuantFactor;
             break;
         case Backend::rocm:
-            e = {kLlamaRocmBandwidth, kLlamaRocmCompute, kRocmLayerOverhead, kTokenOverhead, "llama.cpp ROCm"};
+            e = {kLlamaRocmBandwidth, kDecodeComputeEfficiency, kRocmLayerOverhead, kTokenOverhead, "llama.cpp ROCm"};
+            if (is_k_quant(format)) e.bandwidth *= kCudaKQuantFactor;
+            if (is_i_quant(format)) e.bandwidth *= kCudaIQuantFactor;
             break;
         case Backend::metal:
-            e = {kLlamaMetalBandwidth, kLlamaMetalCompute, kMetalLayerOverhead, kTokenOverhead, "llama.cpp Metal"};
+            e = {kLlamaMetalBandwidth, kDecodeComputeEfficiency, kMetalLayerOverhead, kTokenOverhead, "llama.cpp Metal"};
             if (is_k_quant(format)) e.bandwidth *= kMetalKQuantFactor;
             if (is_i_quant(format)) e.bandwidth *= kMetalIQuantFactor;
             break;
         case Backend::vulkan:
-            e = {kLlamaVulkanBandwidth, kLlamaVulkanCompute, kVulkanLayerOverhead, kTokenOverhead, "llama.cpp Vulkan"};
+            e = {kLlamaVulkanBandwidth, kDecodeComputeEfficiency, kVulkanLayerOverhead, kTokenOverhead, "llama.cpp Vulkan"};
             break;
         case Backend::sycl:
-            e = {kLlamaSyclBandwidth, kLlamaVulkanCompute, kVulkanLayerOverhead, kTokenOverhead, "llama.cpp SYCL"};
+            e = {kLlamaSyclBandwidth, kDecodeComputeEfficiency, kVulkanLayerOverhead, kTokenOverhead, "llama.cpp SYCL"};
             break;
         case Backend::cpu:
-            e = {kLlamaCpuBandwidth, kLlamaCpuCompute, kCpuLayerOverhead, kTokenOverhead, "llama.cpp CPU"};
+            e = {kLlamaCpuBandwidth, kDecodeComputeEfficiency, kCpuLayerOverhead, kTokenOverhead, "llama.cpp CPU"};
             break;
         }
     } else if (runtime == Runtime::mlx) {
-        e = {kMlxBandwidth, kMlxCompute, kMetalLayerOverhead, kTokenOverhead, "MLX"};
+        e = {kMlxBandwidth, kDecodeComputeEfficiency, kMetalLayerOverhead, kTokenOverhead, "MLX"};
     } else if (runtime == Runtime::exllamav2) {
-        e = {kExllamaBandwidth, kServerCompute, kCudaLayerOverhead, kTokenOverhead, "ExLlamaV2"};
+        e = {kExllamaBandwidth, kDecodeComputeEfficiency, kCudaLayerOverhead, kTokenOverhead, "ExLlamaV2"};
     } else if (runtime == Runtime::tensorrt_llm) {
-        e = {kTrtBandwidth, kServerCompute, kCudaLayerOverhead * 0.5, kTokenOverhead, "TensorRT-LLM"};
+        e = {kTrtBandwidth, kDecodeComputeEfficiency, kCudaLayerOverhead * 0.5, kTokenOverhead, "TensorRT-LLM"};
     } else {
-        e = {kPagedServerBandwidth, kServerCompute, kCudaLayerOverhead * 0.5, kPagedServerTokenOverhead, "vLLM/SGLang"};
+        e = {kPagedServerBandwidth, kDecodeComputeEfficiency, kCudaLayerOverhead * 0.5, kPagedServerTokenOverhead, "vLLM/SGLang"};
     }
     if (hw.vendor == Vendor::amd && !is_llama_family(runtime)) e.bandwidth *= kLlamaRocmBandwidth / kLlamaCudaBandwidth;
+    if (is_llama_family(runtime) && hw.memory_type.find("HBM") != std::string::npos) e.bandwidth *= kLlamaHbmFactor;
     return e;
 }
 
-double prefill_peak_flops(Runtime runtime, Backend backend, const Hardware& hw, const WeightFormat& format) {
+namespace {
+
+bool is_float_weights(const WeightFormat& f) {
+    return f.family == FormatFamily::float16 || (f.is_gguf() && (f.ftype == GgufFtype::F16 || f.ftype == GgufFtype::BF16));
+}
+
+// GeForce parts run FP16 tensor math with FP32 accumulation at half rate; the
+// catalog's fp16 figure is that FP32-accumulate rate (hardware-notes.md).
+bool is_geforce(const Hardware& hw) {
+    return hw.vendor == Vendor::nvidia && (hw.form_factor == "desktop" || hw.form_factor == "laptop");
+}
+
+struct PrefillPath {
+    double peak = 1.0;                 // FLOP/s of the matrix path
+    double efficiency = 0.5;           // achieved share of it
+    double token_layer_seconds = 0.0;  // per token per layer, outside the GEMMs
+};
+
+PrefillPath prefill_path(Runtime runtime, Backend backend, const Hardware& hw, const WeightFormat& format) {
     const double fp16 = hw.fp16_flops > 0 ? hw.fp16_flops : hw.fp32_flops;
-    if (backend == Backend::cpu || hw.vendor == Vendor::cpu) return hw.fp32_flops > 0 ? hw.fp32_flops : fp16;
-    if (!is_llama_family(runtime)) {
-        if (format.family == FormatFamily::fp8 && hw.fp8_flops > 0) return hw.fp8_flops;
-        if (format.family == FormatFamily::nvfp4 && hw.fp4_flops > 0) return hw.fp4_flops;
-        return fp16;
+    const bool float_weights = is_float_weights(format);
+    PrefillPath p;
+    if (backend == Backend::cpu || hw.vendor == Vendor::cpu) {
+        p.peak = hw.fp32_flops > 0 ? hw.fp32_flops : fp16;
+        p.efficiency = kCpuEfficiency;
+        return p;
     }
-    // llama.cpp: quantized weights run through MMQ on int8 tensor cores (NVIDIA
-    // Turing+, AMD RDNA3/CDNA); float weights through cuBLAS / hipBLAS FP16.
-    // MMQ reaches a lower fraction of the int8 peak, so we use the FP16 peak
-    // as the reference for both and let η_c absorb the path (§6).
-    (void)format;
-    return fp16;
+    if (!is_llama_family(runtime)) {
+        p.peak = fp16;
+        if (format.family == FormatFamily::fp8 && hw.fp8_flops > 0) p.peak = hw.fp8_flops;
+        if (format.family == FormatFamily::nvfp4 && hw.fp4_flops > 0) p.peak = hw.fp4_flops;
+        p.efficiency = runtime == Runtime::mlx ? kMlxEfficiency : kServerEfficiency;
+        p.token_layer_seconds = runtime == Runtime::mlx ? 0.0 : kServerTokenLayerSeconds;
+        return p;
+    }
+    switch (backend) {
+    case Backend::cuda:
+        if (float_weights) {
+            p.peak = fp16 * (is_geforce(hw) ? 2.0 : 1.0);
+            p.efficiency = kCublasF16Efficiency;
+            p.token_layer_seconds = kCublasTokenLayerSeconds;
+        } else {
+            p.peak = hw.int8_ops > 0 ? hw.int8_ops : fp16;
+            p.efficiency = kMmqInt8Efficiency;
+            p.token_layer_seconds = kMmqTokenLayerSeconds;
+        }
+        break;
+    case Backend::rocm:
+        p.peak = !float_weights && hw.int8_ops > 0 ? hw.int8_ops : fp16;
+        p.efficiency = float_weights ? kCublasF16Efficiency * kRocmInt8Efficiency / kMmqInt8Efficiency : kRocmInt8Efficiency;
+        p.token_layer_seconds = kMmqTokenLayerSeconds;
+        break;
+    case Backend::metal:
+        p.peak = fp16;
+        p.efficiency = float_weights ? kMetalF16Efficiency : kMetalQuantEfficiency;
+        break;
+    default:  // Vulkan, SYCL
+        p.peak = fp16;
+        p.efficiency = kVulkanF16Efficiency;
+        p.token_layer_seconds = kMmqTokenLayerSeconds;
+        break;
+    }
+    return p;
+}
+
+}  // namespace
+
+double prefill_peak_flops(Runtime runtime, Backend backend, const Hardware& hw, const WeightFormat& format) {
+    return prefill_path(runtime, backend, hw, format).peak;
 }
 
 double decode_flops_per_token(const ModelArch& arch, double active_params, std::uint64_t depth) {
@@ -226,9 +333,12 @@ StepTime decode_step(const SpeedModel& m, std::uint64_t depth, double batch) {
     }
     const double moe_layer_overhead = kMoeLayerOverheadCuda * (e.layer_overhead_s / kCudaLayerOverhead);
     st.t_overhead = a.n_layer * e.layer_overhead_s + a.count_moe_layers() * moe_layer_overhead + e.token_overhead_s;
-    if (tensor_parallel) {
+    if (tensor_parallel && is_llama_family(run.runtime)) {
+        st.t_overhead += a.n_layer * kRowSplitMatmulsPerLayer * (n_dev - 1) * kRowSplitCopySeconds;
+    } else if (tensor_parallel) {
         const bool nvlink = hw.interconnect.find("NVLink") != std::string::npos || hw.interconnect.find("Infinity Fabric") != std::string::npos;
-        st.t_overhead += 2.0 * a.n_layer * (nvlink ? kAllReduceNvlinkSeconds : kAllReducePcieSeconds);
+        const double step = nvlink ? kRingStepNvlinkSeconds : kRingStepPcieSeconds;
+        st.t_overhead += 2.0 * a.n_layer * 2.0 * (n_dev - 1) * step;
     } else if (n_dev > 1) {
         st.t_overhead += (n_dev - 1) * kPipelineHopSeconds;
     }
@@ -276,13 +386,14 @@ double prefill_speed(const SpeedModel& m, std::uint64_t n_tokens, std::uint64_t 
     const Hardware& hw = *m.hw;
     const RunSettings& run = *m.run;
     const Efficiency e = efficiency_for(run.runtime, run.backend, hw, *m.format, m.weight_total_bytes);
+    const PrefillPath path = prefill_path(run.runtime, run.backend, hw, *m.format);
     const double n_dev = double(std::max<std::uint32_t>(1, m.placement.n_devices));
     const bool tensor_parallel = m.placement.split == SplitMode::tensor && n_dev > 1;
-    const double par = tensor_parallel ? n_dev : 1.0;
-
-    const double peak = std::max(1.0, prefill_peak_flops(run.runtime, run.backend, hw, *m.format));
+    // llama.cpp's row split gathers every matmul on the main GPU: no prefill speed-up is assumed.
+    const double par = tensor_parallel && !is_llama_family(run.runtime) ? n_dev : 1.0;
     const double fp16_peak = std::max(1.0, hw.fp16_flops > 0 ? hw.fp16_flops : hw.fp32_flops);
     const double n = double(n_tokens);
+
     // Weight GEMMs: 2 FLOPs per active parameter per token; routed experts run
     // as small grouped GEMMs (see kMoeFullTileTokens).
     double moe_efficiency = 1.0;
@@ -292,22 +403,30 @@ double prefill_speed(const SpeedModel& m, std::uint64_t n_tokens, std::uint64_t 
         moe_efficiency = std::min(1.0, std::sqrt(tokens_per_expert / kMoeFullTileTokens));
         routed_active = m.routed_active_params;
     }
-    const double t_gemm = n * 2.0 * ((m.active_params - routed_active) + routed_active / moe_efficiency) / (e.compute * peak * par);
+    const double gemm_flops = 2.0 * ((m.active_params - routed_active) + routed_active / moe_efficiency);
+    const double t_gemm = n * gemm_flops / (path.efficiency * std::max(1.0, path.peak) * par);
+    const double t_tokens = n * a.n_layer * path.token_layer_seconds / par;
     // Attention: tokens attend to depth + their position; mean context depth + n/2.
-    const double t_attn = n * attention_flops_per_token(a, depth + n_tokens / 2) /
-                          (e.compute * kAttentionComputeFactor * fp16_peak * par);
+    const double attn_eff = run.flash_attention ? kAttentionEfficiencyFa : kAttentionEfficiencyNoFa;
+    const double t_attn = n * attention_flops_per_token(a, depth + n_tokens / 2) / (attn_eff * fp16_peak * par);
     // Every ubatch streams the device-resident weights once (MoE: most experts are hit).
     const double ubatch = double(std::max<std::uint32_t>(1, run.n_ubatch));
     const double n_ubatches = std::ceil(n / ubatch);
     const double t_stream = n_ubatches * m.placement.device_weight_bytes / (e.bandwidth * hw.bandwidth_bytes_per_s * par);
-    // Offloaded weights are copied over PCIe for large batches (op_offload) or run on the CPU.
+    // Offloaded weights are copied over PCIe for large batches (op_offload).
     double t_host = 0.0;
     if (m.placement.host_weight_bytes > 0) {
         const double link = hw.interconnect_bytes_per_s > 0 ? hw.interconnect_bytes_per_s : 16e9;
         t_host = n_ubatches * m.placement.host_weight_bytes / link;
     }
-    const double t_overhead = n_ubatches * a.n_layer * e.layer_overhead_s * 4.0;
-    const double t = std::max(t_gemm + t_attn, t_stream) + t_host + t_overhead;
+    double t_device = std::max(t_gemm + t_tokens + t_attn, t_stream);
+    // Layer split: the ubatches of one 2048-token batch pipeline through the
+    // devices: U ubatches over N devices take (U + N − 1) stages of 1/N each.
+    if (!tensor_parallel && n_dev > 1 && is_llama_family(run.runtime)) {
+        const double u = std::min(n_ubatches, std::max(1.0, std::floor(kLlamaBatchTokens / ubatch)));
+        t_device /= u * n_dev / (u + n_dev - 1.0);
+    }
+    const double t = t_device + t_host;
     return n / t;
 }
 

@@ -72,7 +72,6 @@ std::string to_upper(const std::string& s) {
 bool ends_with(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
-bool contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
 
 // ---------------------------------------------------------------------------
 // Names.
@@ -155,20 +154,22 @@ std::string valid_names_text() {
 // ---------------------------------------------------------------------------
 enum class Category { token_embd, output, attn_qkv, attn_kv_b, attn_v, attn_k, attn_q, attn_output, ffn_up, ffn_gate, ffn_down, other };
 
-// By name substring, in llama.cpp's order.
-Category categorize(const std::string& name) {
-    if (name == "output.weight") return Category::output;
-    if (name == "token_embd.weight") return Category::token_embd;
-    if (contains(name, "attn_qkv.weight")) return Category::attn_qkv;
-    if (contains(name, "attn_kv_b.weight")) return Category::attn_kv_b;
-    if (contains(name, "attn_v.weight")) return Category::attn_v;
-    if (contains(name, "attn_k.weight")) return Category::attn_k;
-    if (contains(name, "attn_q.weight")) return Category::attn_q;
-    if (contains(name, "attn_output.weight")) return Category::attn_output;
-    if (contains(name, "ffn_up")) return Category::ffn_up;
-    if (contains(name, "ffn_gate")) return Category::ffn_gate;
-    if (contains(name, "ffn_down")) return Category::ffn_down;
-    return Category::other;
+// llama.cpp categorizes by name substring (tensor_get_category); our tensors
+// carry the role their name encodes, so the same mapping is a switch.
+Category categorize(const Tensor& t) {
+    switch (t.role) {
+    case TensorRole::output: return Category::output;
+    case TensorRole::token_embd: return Category::token_embd;
+    case TensorRole::attn_qkv: return Category::attn_qkv;
+    case TensorRole::attn_v: return Category::attn_v;
+    case TensorRole::attn_k: return Category::attn_k;
+    case TensorRole::attn_q: return Category::attn_q;
+    case TensorRole::attn_output: return Category::attn_output;
+    case TensorRole::ffn_up: case TensorRole::ffn_up_exps: case TensorRole::ffn_up_shexp: return Category::ffn_up;
+    case TensorRole::ffn_gate: case TensorRole::ffn_gate_exps: case TensorRole::ffn_gate_shexp: return Category::ffn_gate;
+    case TensorRole::ffn_down: case TensorRole::ffn_down_exps: case TensorRole::ffn_down_shexp: return Category::ffn_down;
+    default: return Category::other;
+    }
 }
 
 // The attn_v-like tensors that share the i_attention_wv counter. Fused attn_qkv
@@ -176,15 +177,19 @@ Category categorize(const std::string& name) {
 // releases that produced the published Phi-3 GGUFs did).
 bool counts_as_attn_v(Category c) { return c == Category::attn_v || c == Category::attn_kv_b; }
 
-// tensor_allows_quantization [G2], for the tensors our inventory creates.
+// tensor_allows_quantization [G2], for the tensors our inventory creates:
+// 2-D/3-D ".weight" tensors except norms, routers and short convolutions.
 bool allows_quantization(const Tensor& t) {
     if (t.n_dims < 2) return false;
-    if (!ends_with(t.name, "weight")) return false;           // ssm_a, biases
-    if (contains(t.name, "_norm.weight")) return false;
-    if (t.role == TensorRole::ffn_gate_inp || t.role == TensorRole::ffn_gate_inp_shexp) return false;
-    if (contains(t.name, "ffn_gate_inp")) return false;       // router (and its shared-expert gate)
-    if (t.role == TensorRole::ssm_conv1d || contains(t.name, "ssm_conv1d")) return false;
-    return true;
+    switch (t.role) {
+    case TensorRole::norm: case TensorRole::bias: case TensorRole::ssm_small:  // no ".weight" or "_norm.weight"
+    case TensorRole::attn_sinks:
+    case TensorRole::ffn_gate_inp: case TensorRole::ffn_gate_inp_shexp:      // router (and its shared-expert gate)
+    case TensorRole::ssm_conv1d:
+        return false;
+    default:
+        return true;
+    }
 }
 
 // use_more_bits: first and last eighth plus every third layer in between [G2].
@@ -380,7 +385,7 @@ std::vector<TensorStorage> assign_gguf(const ModelArch& arch, const TensorInvent
     s.llama_70b = arch.quant_llama_70b;
     s.tied = true;
     for (const Tensor& t : inv.tensors) {
-        const Category c = categorize(t.name);
+        const Category c = categorize(t);
         if (c == Category::output) s.tied = false;
         if (counts_as_attn_v(c)) ++s.n_attention_wv;
     }
@@ -394,7 +399,7 @@ std::vector<TensorStorage> assign_gguf(const ModelArch& arch, const TensorInvent
             out.push_back(ggml_storage(base, t));
             continue;
         }
-        GgmlType ty = rule_type(s, t, categorize(t.name));
+        GgmlType ty = rule_type(s, t, categorize(t));
         ty = fallback_for_row(ty, t.ne[0]);
         out.push_back(ggml_storage(ty, t));
     }

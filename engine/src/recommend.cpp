@@ -157,14 +157,16 @@ Result<bool> resolve_settings(Request& req) {
     }
     if (!run.split_given && is_paged_server(run.runtime) && run.gpu_count > 1) run.split = SplitMode::tensor;
 
-    // Parallel sequences by mode.
-    switch (run.mode) {
-    case Mode::interactive:
-    case Mode::balanced: run.n_parallel = 1; break;
-    case Mode::light_api: run.n_parallel = kParallelLightApi; break;
-    case Mode::scale_out: run.n_parallel = kParallelScaleOut; break;
+    // Parallel sequences by mode, unless the request says how many.
+    if (!run.concurrency_given) {
+        switch (run.mode) {
+        case Mode::interactive:
+        case Mode::balanced: run.n_parallel = 1; break;
+        case Mode::light_api: run.n_parallel = kParallelLightApi; break;
+        case Mode::scale_out: run.n_parallel = kParallelScaleOut; break;
+        }
+        if (run.bench.present) run.n_parallel = 1;
     }
-    if (run.bench.present) run.n_parallel = 1;
 
     const std::uint64_t model_max = std::max<std::uint64_t>(1, req.model.context_max > 0 ? req.model.context_max : arch.n_ctx_train);
     if (!run.context_given) {
@@ -228,7 +230,7 @@ std::vector<QuantRow> quant_table(const Request& req) {
         RunSettings run = req.run;
         run.quant = format_or_die(name);
         run.quant_given = true;
-        const Setup s = evaluate_setup(req.model, req.hardware, run);
+        const Setup s = evaluate_setup(req.model, req.hardware, run, req.inventory);
         QuantRow r;
         r.quant = name;
         r.bits_per_weight = s.weights.bits_per_weight;
@@ -336,7 +338,7 @@ std::vector<Improvement> setup_improvements(const Request& req, const Setup& s, 
         RunSettings run = req.run;
         run.kv_type = is_paged_server(run.runtime) ? KvType::fp8 : KvType::q8_0;
         if (is_llama_family(run.runtime)) run.flash_attention = true;
-        const Setup t = evaluate_setup(req.model, req.hardware, run);
+        const Setup t = evaluate_setup(req.model, req.hardware, run, req.inventory);
         if (t.safe_context_tokens > s.safe_context_tokens) {
             Improvement i;
             i.kind = "kv_cache";
@@ -352,7 +354,7 @@ std::vector<Improvement> setup_improvements(const Request& req, const Setup& s, 
     if (is_llama_family(req.run.runtime) && !req.run.flash_attention) {
         RunSettings run = req.run;
         run.flash_attention = true;
-        const Setup t = evaluate_setup(req.model, req.hardware, run);
+        const Setup t = evaluate_setup(req.model, req.hardware, run, req.inventory);
         if (t.device_used_bytes < s.device_used_bytes) {
             Improvement i;
             i.kind = "flash_attention";
@@ -373,7 +375,7 @@ std::vector<Improvement> setup_improvements(const Request& req, const Setup& s, 
         for (n = run.gpu_count + 1; n <= std::max<std::uint32_t>(8, run.gpu_count + 1); ++n) {
             run.gpu_count = n;
             if (is_paged_server(run.runtime)) run.split = SplitMode::tensor;
-            t = evaluate_setup(req.model, req.hardware, run);
+            t = evaluate_setup(req.model, req.hardware, run, req.inventory);
             if (t.verdict == Verdict::fits || t.verdict == Verdict::tight) break;
         }
         if (t.verdict == Verdict::fits || t.verdict == Verdict::tight) {

@@ -36,8 +36,8 @@ json build_report(const ReportParts& p) {
                   {"family", m.family},
                   {"hf_repo", m.hf_repo},
                   {"model_type", m.arch.model_type},
-                  {"params_total", double(s.inventory.params_total)},
-                  {"params_active", double(s.inventory.params_active)},
+                  {"params_total", double(s.inventory().params_total)},
+                  {"params_active", double(s.inventory().params_active)},
                   {"layers", m.arch.n_layer},
                   {"context_max", m.context_max > 0 ? m.context_max : m.arch.n_ctx_train},
                   {"moe", m.arch.is_moe()}};

@@ -349,6 +349,12 @@ Result<Request> parse_request(const json& j, const Catalog& catalog) {
             return make_error("invalid_value", "offload", "offload must be \"auto\", {\"gpu_layers\": N} or {\"cpu_moe_layers\": N}, got " + dump_short(o));
         }
     }
+    if (j.contains("concurrency") && !j["concurrency"].is_null()) {
+        auto n = read_count(j["concurrency"], "concurrency", 1, kMaxConcurrency);
+        if (!n) return n.error();
+        run.n_parallel = static_cast<std::uint32_t>(*n);
+        run.concurrency_given = true;
+    }
     if (j.contains("bench") && !j["bench"].is_null()) {
         const json& b = j["bench"];
         if (!b.is_object()) return make_error("invalid_type", "bench", "bench must be an object {pp, tg, depth}, got " + dump_short(b));
@@ -380,7 +386,7 @@ Result<Request> parse_request(const json& j, const Catalog& catalog) {
 
     static const std::set<std::string> known = {"model", "hardware", "gpu_count", "split", "quant", "runtime",
                                                 "context_tokens", "kv_cache_type", "mode", "offload", "backend",
-                                                "flash_attention", "bench", "devices"};
+                                                "flash_attention", "bench", "devices", "concurrency"};
     for (auto it = j.begin(); it != j.end(); ++it) {
         if (!known.count(it.key())) req.assumptions.push_back("ignored unknown request field '" + it.key() + "'");
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "catalog.hpp"
 #include "errors.hpp"
 #include "quant.hpp"
+#include "tensors.hpp"
 
 namespace headroom {
 
@@ -72,6 +74,7 @@ struct RunSettings {
     OffloadSettings offload;
     BenchSettings bench;
     std::uint32_t n_parallel = 1;   // concurrent sequences the memory is sized for
+    bool concurrency_given = false;
     std::uint32_t n_ubatch = 512;   // llama.cpp physical batch (default 512)
 };
 
@@ -80,12 +83,14 @@ struct Request {
     Hardware hardware;       // resolved catalog entry, or inline
     RunSettings run;
     std::vector<std::string> assumptions;  // defaults the engine chose and why
+    std::shared_ptr<const TensorInventory> inventory;  // built once per request, shared by every evaluation
 };
 
 // Limits the engine accepts (documented in README): larger values are errors.
 constexpr std::uint64_t kMaxContextTokens = 16ull * 1024 * 1024;  // 16 Mi tokens
 constexpr std::uint32_t kMaxGpuCount = 64;
 constexpr std::uint32_t kMaxBenchTokens = 1u << 20;
+constexpr std::uint32_t kMaxConcurrency = 4096;
 
 // Parses and validates; chooses defaults for omitted fields except quant and
 // runtime, which the estimator picks (see estimate.cpp) and says so.

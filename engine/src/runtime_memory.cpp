@@ -46,6 +46,9 @@ constexpr double kLlamaFitMarginBytes = 1.0 * kGiB;
 // Pipeline parallelism (multi-GPU layer split with every layer offloaded)
 // keeps GGML_SCHED_MAX_COPIES = 4 copies of the graph inputs.
 constexpr double kPipelineCopies = 4.0;
+// Attention-phase temporaries, in n_embd-wide F32 rows per token (fitted on the
+// two logged buffers above: 6.0 for 8B, 5.25 for 70B).
+constexpr double kAttentionPhaseEmbdRows = 5.5;
 
 // vLLM: gpu_memory_utilization default 0.9 of total memory (§3).
 constexpr double kVllmMemoryUtilization = 0.90;
@@ -167,11 +170,16 @@ double llama_compute_buffer_bytes(const ModelArch& a, const RunSettings& run, st
     if (attn_ctx > 0) {
         attn_scratch = run.flash_attention ? attn_ctx * n_tokens * 2.0 : attn_ctx * n_tokens * heads * 4.0;
     }
-    // FFN intermediates and q/k/v/residual temporaries (F32).
+    // ggml-alloc reuses memory between phases of a layer, so the peak is the
+    // larger of the attention phase (scores + q/k/v/output temporaries, ~5.5
+    // n_embd-wide F32 rows per token: 560 MiB logged for Llama-3-8B at 8k without
+    // FA = 512 MiB of scores + 48 MiB; 1108 MiB for 70B = 1024 + 84) and the FFN
+    // phase (gate, up and the activation product: 3 n_ff-wide rows + 2 n_embd).
     double ff = double(a.n_ff);
     if (a.is_moe()) ff = std::max(ff, double(a.moe.n_ff_expert) * a.moe.n_expert_used + a.moe.n_ff_shared);
-    const double layer_temps = 3.0 * n_tokens * a.n_embd * 4.0 + n_tokens * ff * 4.0;
-    double peak = attn_scratch + layer_temps;
+    const double attention_phase = attn_scratch + kAttentionPhaseEmbdRows * n_tokens * a.n_embd * 4.0;
+    const double ffn_phase = (3.0 * ff + 2.0 * a.n_embd) * n_tokens * 4.0;
+    double peak = std::max(attention_phase, ffn_phase);
     if (holds_output) {
         const double logits = double(a.n_vocab) * n_tokens * 4.0 + n_tokens * a.n_embd * 4.0;
         peak = std::max(peak, logits);

@@ -181,14 +181,15 @@ double device_bytes_for_context(const Setup& s, std::uint64_t n_ctx) {
     return need_for(s, alloc).device;
 }
 
-Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSettings& run) {
+Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSettings& run,
+                     std::shared_ptr<const TensorInventory> inventory) {
     Setup s;
     s.model = &model;
     s.hw = hw;
     s.run = run;
     const ModelArch& a = model.arch;
-    s.inventory = build_tensor_inventory(a);
-    s.weights = compute_weights(a, s.inventory, run.quant);
+    s.inventory_ptr = inventory ? std::move(inventory) : std::make_shared<const TensorInventory>(build_tensor_inventory(a));
+    s.weights = compute_weights(a, s.inventory(), run.quant);
     s.n_devices = std::max<std::uint32_t>(1, run.gpu_count);
     s.n_ctx = std::max<std::uint64_t>(1, run.context_tokens);
     s.n_ctx_alloc = s.n_ctx * std::max<std::uint32_t>(1, run.n_parallel);
@@ -222,13 +223,13 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
     s.speed.weight_total_bytes = s.weights.total_bytes;
     double embd_params = 0.0;
     double routed_params = 0.0;
-    for (const Tensor& t : s.inventory.tensors) {
+    for (const Tensor& t : s.inventory().tensors) {
         if (t.role == TensorRole::token_embd) embd_params = double(t.n_elements());
         if (t.is_routed_expert()) routed_params += double(t.n_elements());
     }
     s.speed.routed_active_params = routed_params * routed_fraction_per_token(a);
     // The embedding is a lookup, not a matmul; a tied model still multiplies by it as the head.
-    s.speed.active_params = double(s.inventory.params_active) - (a.tied_embeddings ? 0.0 : embd_params);
+    s.speed.active_params = double(s.inventory().params_active) - (a.tied_embeddings ? 0.0 : embd_params);
     s.speed.kv = s.kv_layout;
 
     // Placement.
@@ -321,8 +322,21 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
             s.max_concurrency = std::max<std::uint32_t>(1, run.n_parallel);
         }
         const std::uint32_t max_num_seqs = hw.memory_bytes >= 70.0 * kGiB ? 1024u : 256u;  // vLLM default
-        s.aggregate_batch = std::max<std::uint32_t>(1, std::min(s.max_concurrency, is_paged_server(run.runtime) ? max_num_seqs : run.n_parallel));
-        s.aggregate_tokens_per_s = s.verdict == Verdict::no ? 0.0 : decode_aggregate_tokens_per_s(s.speed, kHeadlineDepthTokens, s.aggregate_batch);
+        const std::uint32_t wanted = run.concurrency_given ? run.n_parallel : (is_paged_server(run.runtime) ? max_num_seqs : run.n_parallel);
+        s.aggregate_batch = std::max<std::uint32_t>(1, std::min(s.max_concurrency, wanted));
+        if (s.verdict == Verdict::no) {
+            s.aggregate_tokens_per_s = 0.0;
+        } else if (run.bench.present && run.bench.tg > 0) {
+            // End to end, as serving benchmarks count it: each of B sequences
+            // prefills pp tokens, then all decode tg tokens together.
+            const double b = double(s.aggregate_batch);
+            const double t_prefill = b * run.bench.pp / std::max(1.0, prefill_speed(s.speed, std::max<std::uint32_t>(1, run.bench.pp), 0));
+            const double t_decode = run.bench.tg * b /
+                                    decode_aggregate_tokens_per_s(s.speed, run.bench.pp + run.bench.tg / 2, s.aggregate_batch);
+            s.aggregate_tokens_per_s = b * run.bench.tg / (t_prefill + t_decode);
+        } else {
+            s.aggregate_tokens_per_s = decode_aggregate_tokens_per_s(s.speed, kHeadlineDepthTokens, s.aggregate_batch);
+        }
     }
 
     // Safe context: the largest per-sequence context that keeps this placement

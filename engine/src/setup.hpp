@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,8 @@ struct Setup {
     Hardware hw;
     RunSettings run;
 
-    TensorInventory inventory;
+    std::shared_ptr<const TensorInventory> inventory_ptr;  // shared by every evaluation of one model
+    const TensorInventory& inventory() const { return *inventory_ptr; }
     WeightBreakdown weights;
 
     std::uint64_t n_ctx = 0;          // context per sequence, tokens
@@ -82,7 +84,9 @@ constexpr std::uint64_t kHeadlinePromptTokens = 1024;
 
 // Evaluates a setup. `offload_allowed`: may plan weights into system RAM when
 // the runtime supports it and the request asked for (or did not forbid) it.
-Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSettings& run);
+// `inventory` may be passed in when several setups of one model are evaluated.
+Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSettings& run,
+                     std::shared_ptr<const TensorInventory> inventory = nullptr);
 
 // Device bytes for a context length, with the setup's placement kept (for solving safe context).
 double device_bytes_for_context(const Setup& s, std::uint64_t n_ctx);

@@ -37,6 +37,7 @@ METRIC_TITLES = OrderedDict([
     ("weights_size", "GGUF tensor bytes (llama.cpp model size), bytes"),
     ("kv_cache", "llama.cpp KV self size, bytes"),
     ("compute_buffer", "llama.cpp compute buffer per GPU, bytes"),
+    ("compute_buffer_legacy", "llama.cpp compute buffer, Dec-2023 pre-ggml-backend allocator (not gated)"),
     ("working_set", "Apple recommendedMaxWorkingSetSize vs hardware.usable_bytes (not gated)"),
 ])
 
@@ -236,6 +237,11 @@ def build_perf(rows, mapping):
         backend = norm_backend(row["backend"])
         n_gpu = int(row["num_gpus"] or 1)
         split = "layer" if runtime in ("llama.cpp", "exllamav2") else "tensor"
+        # Before llama.cpp PR #4766 (Jan 2024) multi-GPU meant row split (each
+        # matrix split by rows, results gathered per matmul); the Dec-2023 README
+        # rows predate it, so they are sent as split "tensor" (llama.cpp -sm row).
+        if runtime == "llama.cpp" and "eafac9d" in row["source_url"]:
+            split = "tensor"
         measured = float(row["tokens_per_s"])
         src = source_key(row["source_url"], row["runtime"])
         req = {"model": model, "hardware": hw, "gpu_count": n_gpu, "quant": quant, "runtime": runtime}
@@ -252,6 +258,14 @@ def build_perf(rows, mapping):
             pin, pout = (int(m.group(1)), int(m.group(2))) if m else (128, 128)
             req["mode"] = "scale-out"
             req["context_tokens"] = pin + pout
+            try:
+                req["concurrency"] = int(row["batch"])
+            except ValueError:
+                pass
+            # End-to-end throughput: every sequence prefills `in` tokens and decodes `out`.
+            req["bench"] = {"pp": pin, "tg": pout, "depth": 0}
+            if "weights+kv" in row["quant"].lower().replace(" ", ""):
+                req["kv_cache_type"] = "fp8"
             items.append({"id": rid, "kind": "perf", "metric": "scale_out", "source": src, "desc": desc,
                           "measured": measured, "unit": "tokens/s", "request": req, "row": row,
                           "assumption": "aggregate output tokens/s at batch %s, input %d, output %d" % (row["batch"], pin, pout)})
@@ -274,9 +288,9 @@ def build_perf(rows, mapping):
 def predicted_perf(item, rep):
     if item["metric"] == "scale_out":
         perf = rep.get("performance", {})
-        for k, v in perf.items():
-            if ("aggregate" in k or "throughput" in k) and isinstance(v, (int, float)):
-                return float(v), None
+        v = perf.get("aggregate_tokens_per_s")
+        if isinstance(v, (int, float)):
+            return float(v), None
         return None, "not scored: no aggregate-throughput output"
     b = rep.get("bench") or {}
     key = "tg_tokens_per_s" if item["metric"] == "tg" else "pp_tokens_per_s"
@@ -396,6 +410,10 @@ def build_sizes(rows, mapping):
                 note = "quantised KV needs flash attention in llama.cpp; FA on"
         elif what == "compute_buffer":
             metric, field = "compute_buffer", "memory.compute_bytes"
+            # The Dec-2023 logs predate ggml-backend's allocator (their notes say
+            # "pre-ggml-backend era"): scored apart, not gated.
+            if "pre-ggml-backend" in notes_l:
+                metric = "compute_buffer_legacy"
             m = re.search(r"in (\d+)(?:/\d+)*-gpu layer split", notes_l)
             if m or "layer split across 2 gpus" in notes_l or "pipeline parallelism" in notes_l:
                 req["gpu_count"] = 2
