@@ -294,7 +294,9 @@ std::vector<std::string> setup_limits(const Setup& s, const std::vector<Workload
                       format_number(s.hw.bandwidth_bytes_per_s / 1e9, 0) + " GB/s (physical ceiling " +
                       format_rate(s.decode.ceiling_tokens_per_s) + ").");
     } else if (s.decode.bound == "overhead") {
-        out.push_back("Decode is overhead-bound: the model is small, so kernel launches per layer cost more than reading the weights.");
+        out.push_back("Decode is overhead-bound: each token reads only " + format_bytes(s.speed.placement.device_read_bytes_per_token) +
+                      ", so per-layer kernel launches" + std::string(s.model->arch.is_moe() ? " and MoE routing" : "") +
+                      " over " + std::to_string(s.model->arch.n_layer) + " layers cost more than the memory traffic.");
     } else if (s.decode.bound == "compute") {
         out.push_back("Decode is compute-bound on this device.");
     }
