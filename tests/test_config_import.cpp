@@ -365,12 +365,16 @@ TEST_CASE("catalog: every model imports, validates and matches its exact publish
         CHECK(inv.params_active <= inv.params_total);
 
         const json& p = m.at("params_published");
-        if (!p.is_object() || !p.value("exact", false)) continue;
         // Exact counts that cover something other than the text decoder the engine counts
         // (vision tower, MTP layer, FP8 scale tensors, Falcon's duplicate lm_head) are skipped;
-        // the scope says why.
-        const std::string scope = p.value("scope", "model");
-        if (scope != "model" && scope != "same_shapes" && scope != "third_party") {
+        // the scope says why. params_status names the case: computed_matches_published_exact
+        // exactly when a comparable exact count exists (so every such entry is checked here).
+        const bool exact = p.is_object() && p.value("exact", false);
+        const std::string scope = exact ? p.value("scope", "model") : "";
+        const bool comparable = exact && (scope == "model" || scope == "same_shapes" || scope == "third_party");
+        CHECK((m.at("params_status") == "computed_matches_published_exact") == comparable);
+        if (!exact) continue;
+        if (!comparable) {
             ++skipped;
             continue;
         }

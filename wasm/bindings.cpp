@@ -5,6 +5,7 @@
 // so a malformed request leaves the module working.
 #include <emscripten/bind.h>
 
+#include <cstdint>
 #include <exception>
 #include <string>
 #include <utility>
@@ -12,7 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog.hpp"
+#include "detect.hpp"
 #include "estimate.hpp"
+#include "model_import.hpp"
 
 namespace {
 
@@ -119,6 +122,45 @@ std::string rank_for_model(const std::string& request_json) {
     return rank(request_json, headroom::rank_hardware_for_model);
 }
 
+// "This machine": observations JSON (detect.hpp) in, detection JSON out.
+std::string detect(const std::string& observations_json) {
+    if (!state().loaded) return not_loaded();
+    try {
+        return headroom::detect_json(observations_json, state().catalog);
+    } catch (const std::exception& e) {
+        return internal_error(e.what());
+    } catch (...) {
+        return internal_error("unknown exception");
+    }
+}
+
+// inspect(bytes, fileSize, fileName): bytes is a Uint8Array (Embind copies it
+// into the std::string byte for byte) holding the file or its first bytes.
+std::string inspect(const std::string& bytes, double file_size, const std::string& file_name) {
+    try {
+        const double size = file_size > 0 && file_size < 1.8e19 ? file_size : 0.0;
+        return dump(headroom::inspect_model_file(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(),
+                                                 static_cast<std::uint64_t>(size), file_name));
+    } catch (const std::exception& e) {
+        return internal_error(e.what());
+    } catch (...) {
+        return internal_error("unknown exception");
+    }
+}
+
+// combine(inspectedJson): an array of inspect results -> one request model object.
+std::string combine(const std::string& inspected_json) {
+    try {
+        const json inspected = json::parse(inspected_json, nullptr, /*allow_exceptions=*/false);
+        if (inspected.is_discarded()) return error_text("invalid_json", "files", "the inspected files are not valid JSON");
+        return dump(headroom::combine_model_files(inspected));
+    } catch (const std::exception& e) {
+        return internal_error(e.what());
+    } catch (...) {
+        return internal_error("unknown exception");
+    }
+}
+
 std::string version() {
     return headroom::kEngineVersion;
 }
@@ -132,5 +174,8 @@ EMSCRIPTEN_BINDINGS(headroom) {
     emscripten::function("catalog", &catalog);
     emscripten::function("rankForHardware", &rank_for_hardware);
     emscripten::function("rankForModel", &rank_for_model);
+    emscripten::function("detect", &detect);
+    emscripten::function("inspect", &inspect);
+    emscripten::function("combine", &combine);
     emscripten::function("version", &version);
 }

@@ -80,6 +80,16 @@ export async function createEngine(options = {}) {
         catalog: (kind = 'models') => JSON.parse(module.catalog(String(kind))),
         rankForHardware: (request) => call(module.rankForHardware, request),
         rankForModel: (request) => call(module.rankForModel, request),
+        // Model files: inspect one file's bytes (Uint8Array, the whole file or its first
+        // bytes; fileSize = the whole file's size), then combine the inspected files
+        // into a request `model` object. A header that needs more bytes answers
+        // { ok: false, error: { code: 'gguf_truncated', ... }, need_bytes }.
+        inspect: (bytes, fileSize = 0, fileName = '') => {
+            const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+            return JSON.parse(module.inspect(view, Number(fileSize) || view.length, String(fileName)));
+        },
+        combine: (inspected) => call(module.combine, inspected),
+        detect: (observations) => call(module.detect, observations),
     };
 }
 

@@ -36,6 +36,53 @@ std::string num(std::uint64_t v) { return std::to_string(v); }
 
 }  // namespace
 
+Result<bool> check_architecture_limits(const ModelArch& a, const std::string& p) {
+    struct Size {
+        const char* key;
+        std::uint64_t value;
+        std::uint64_t limit;
+    };
+    const Size sizes[] = {
+        {"num_hidden_layers", a.n_layer, kMaxModelLayers},
+        {"vocab_size", a.n_vocab, kMaxModelVocab},
+        {"hidden_size", a.n_embd, kMaxModelWidth},
+        {"intermediate_size", a.n_ff, kMaxModelWidth},
+        {"num_attention_heads", a.attn.n_head, kMaxModelHeads},
+        {"num_key_value_heads", a.attn.n_head_kv, kMaxModelHeads},
+        {"head_dim", a.attn.head_dim_k, kMaxModelHeads},
+        {"v_head_dim", a.attn.head_dim_v, kMaxModelHeads},
+        {"q_lora_rank", a.mla.q_lora_rank, kMaxModelWidth},
+        {"kv_lora_rank", a.mla.kv_lora_rank, kMaxModelWidth},
+        {"qk_rope_head_dim", a.mla.qk_rope_head_dim, kMaxModelHeads},
+        {"qk_nope_head_dim", a.mla.qk_nope_head_dim, kMaxModelHeads},
+        {"v_head_dim", a.mla.v_head_dim, kMaxModelHeads},
+        {"num_experts", a.moe.n_expert, kMaxModelExperts},
+        {"num_experts_per_tok", a.moe.n_expert_used, kMaxModelExperts},
+        {"moe_intermediate_size", a.moe.n_ff_expert, kMaxModelWidth},
+        {"n_shared_experts", a.moe.n_shared_expert, kMaxModelExperts},
+        {"shared_expert_intermediate_size", a.moe.n_ff_shared, kMaxModelWidth},
+        {"mamba_d_ssm", a.ssm.d_inner, kMaxModelWidth},
+        {"mamba_d_state", a.ssm.d_state, kMaxModelWidth},
+        {"mamba_n_groups", a.ssm.n_group, kMaxModelHeads},
+        {"mamba_d_conv", a.ssm.d_conv, kMaxModelHeads},
+        {"mamba_n_heads", a.ssm.n_head, kMaxModelHeads},
+        {"mamba_dt_rank", a.ssm.dt_rank, kMaxModelWidth},
+        {"linear_num_key_heads", a.linear.n_head_k, kMaxModelHeads},
+        {"linear_num_value_heads", a.linear.n_head_v, kMaxModelHeads},
+        {"linear_key_head_dim", a.linear.head_dim_k, kMaxModelHeads},
+        {"linear_value_head_dim", a.linear.head_dim_v, kMaxModelHeads},
+        {"linear_conv_kernel_dim", a.linear.d_conv, kMaxModelHeads},
+        {"num_nextn_predict_layers", a.n_mtp_layers, kMaxModelLayers},
+    };
+    for (const Size& s : sizes) {
+        if (s.value > s.limit) {
+            return make_error("out_of_range", p.empty() ? s.key : p + "." + s.key,
+                              std::string(s.key) + " is " + num(s.value) + "; the limit is " + num(s.limit));
+        }
+    }
+    return true;
+}
+
 Result<bool> validate_architecture(const ModelArch& a, const std::string& p) {
     if (a.n_vocab == 0) return invalid(p, "vocab_size", "vocab_size must be positive, got 0");
     if (a.n_embd == 0) return invalid(p, "hidden_size", "hidden_size must be positive, got 0");

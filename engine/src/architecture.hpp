@@ -125,6 +125,21 @@ struct ModelArch {
     bool is_moe() const { return moe.n_expert > 1; }
 };
 
+// Limits on an architecture read from a config.json. Real models are far
+// below each (catalog maxima: 126 layers, hidden 16,384, FFN 59,392, vocab
+// 262,208, 512 experts, head_dim 256); the limits keep every tensor's element
+// count and the model's parameter total well inside 64 bits, and the layer
+// list small, whatever a pasted config says.
+constexpr std::uint32_t kMaxModelLayers = 1024;        // num_hidden_layers
+constexpr std::uint64_t kMaxModelVocab = 1u << 24;     // vocab_size: 16,777,216
+constexpr std::uint32_t kMaxModelWidth = 1u << 18;     // hidden, FFN, expert FFN, SSM and LoRA sizes: 262,144
+constexpr std::uint32_t kMaxModelHeads = 1u << 12;     // head counts, head dims, groups, conv kernels: 4,096
+constexpr std::uint32_t kMaxModelExperts = 1u << 12;   // routed / shared experts: 4,096
+
+// An error (out_of_range, naming the field and the limit) when a size is beyond
+// the limits above.
+Result<bool> check_architecture_limits(const ModelArch& arch, const std::string& field_prefix);
+
 // Checks the invariants every consumer relies on (counts positive, layers sized, ...).
 // Returns an error naming the first bad field.
 Result<bool> validate_architecture(const ModelArch& arch, const std::string& field_prefix);

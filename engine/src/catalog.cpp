@@ -60,8 +60,13 @@ std::string suggest(const std::vector<Entry>& entries, const std::string& key, N
         for (const std::string& n : names_of(e)) {
             const std::string f = fold(n);
             std::size_t d = edit_distance(k, f);
-            // Substring hits ("4090" in "nvidiartx4090") count as close.
-            if (f.find(k) != std::string::npos || k.find(f) != std::string::npos) d = std::min<std::size_t>(d, 1 + (f.size() > k.size() ? (f.size() - k.size()) / 4 : 0));
+            // Substring hits ("4090" in "nvidiartx4090") count as close, less so the more
+            // characters one side has beyond the other ("rtx4090" inside "rtx4090laptp" is
+            // further than the laptop part's own "rtx4090laptop").
+            if (f.find(k) != std::string::npos || k.find(f) != std::string::npos) {
+                const std::size_t extra = f.size() > k.size() ? f.size() - k.size() : k.size() - f.size();
+                d = std::min<std::size_t>(d, 1 + extra / 4);
+            }
             if (d < best) {
                 best = d;
                 best_id = e.id;
@@ -98,7 +103,7 @@ Result<Catalog> load_catalog(const std::string& models_json, const std::string& 
         if (!m.contains("sources") || !m["sources"].is_array() || m["sources"].empty()) {
             return make_error("invalid_catalog", where + ".sources", "model '" + e.id + "' has no sources");
         }
-        e.name = m.value("name", e.id);
+        e.name = m.contains("name") && m["name"].is_string() ? m["name"].get<std::string>() : e.id;
         e.family = m.contains("family") && m["family"].is_string() ? m["family"].get<std::string>() : "";
         e.hf_repo = m.contains("hf_repo") && m["hf_repo"].is_string() ? m["hf_repo"].get<std::string>() : "";
         e.gguf_repos = string_list(m, "gguf_repos");
@@ -115,7 +120,7 @@ Result<Catalog> load_catalog(const std::string& models_json, const std::string& 
         if (m.contains("params_published") && m["params_published"].is_object()) {
             const json& p = m["params_published"];
             if (p.contains("total") && p["total"].is_number()) e.params_published_total = p["total"].get<double>();
-            e.params_published_exact = p.value("exact", false);
+            e.params_published_exact = p.contains("exact") && p["exact"].is_boolean() && p["exact"].get<bool>();
         }
         cat.models.push_back(std::move(e));
     }
@@ -134,6 +139,16 @@ Result<Catalog> load_catalog(const std::string& models_json, const std::string& 
     return cat;
 }
 
+namespace {
+
+// "org/Name" -> "Name" (the part people paste without the organisation).
+std::string repo_name(const std::string& repo) {
+    const std::size_t slash = repo.find('/');
+    return slash == std::string::npos ? repo : repo.substr(slash + 1);
+}
+
+}  // namespace
+
 const ModelEntry* find_model(const Catalog& catalog, const std::string& key) {
     const std::string k = lower(key);
     for (const ModelEntry& e : catalog.models) {
@@ -142,6 +157,7 @@ const ModelEntry* find_model(const Catalog& catalog, const std::string& key) {
     const std::string f = fold(key);
     for (const ModelEntry& e : catalog.models) {
         if (fold(e.id) == f || fold(e.name) == f) return &e;
+        if (!e.hf_repo.empty() && fold(repo_name(e.hf_repo)) == f) return &e;
         for (const std::string& a : e.aliases) {
             if (lower(a) == k || fold(a) == f) return &e;
         }

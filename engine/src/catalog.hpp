@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,8 +13,12 @@
 #include "architecture.hpp"
 #include "errors.hpp"
 #include "hardware.hpp"
+#include "tensors.hpp"
+#include "weights.hpp"
 
 namespace headroom {
+
+struct WeightFile;  // weight_file.hpp: a GGUF / safetensors header's own tensors
 
 struct ModelEntry {
     std::string id;
@@ -29,11 +35,22 @@ struct ModelEntry {
     bool params_published_exact = false;
     nlohmann::json config;              // config.json form (see catalog/SCHEMA.md)
     ModelArch arch;                     // read from config at load time
+    // Exact weights from a model file the request carries (model.weights); null for catalog entries.
+    std::shared_ptr<const WeightFile> weight_file;
+};
+
+// Per-model results that do not depend on the device: the tensor inventory and
+// the weight breakdown per format. Filled on first use by the rankings, which
+// evaluate every model many times.
+struct ModelCache {
+    std::shared_ptr<const TensorInventory> inventory;
+    std::map<std::string, std::shared_ptr<const WeightBreakdown>> weights;  // by quant name
 };
 
 struct Catalog {
     std::vector<ModelEntry> models;
     std::vector<Hardware> hardware;
+    mutable std::vector<ModelCache> cache;  // parallel to models; a cache, not state
 };
 
 // Parses both files; an entry that breaks the schema is an error naming it.

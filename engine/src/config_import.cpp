@@ -238,6 +238,10 @@ Result<ModelArch> import_hf_config(const nlohmann::json& config_in, const std::s
     u32 n_head = 0;
     if (!attention_free) n_head = r.u32_of(r.required({"num_attention_heads", "n_heads", "n_head"}), "num_attention_heads");
     if (r.failed()) return r.error();
+    // Before the layer list is allocated (check_architecture_limits checks the rest at the end).
+    if (a.n_layer > kMaxModelLayers)
+        return make_error("out_of_range", r.field("num_hidden_layers"),
+                          "num_hidden_layers is " + std::to_string(a.n_layer) + "; the limit is " + std::to_string(kMaxModelLayers));
 
     AttentionParams& at = a.attn;
     at.n_head = n_head;
@@ -683,6 +687,9 @@ Result<ModelArch> import_hf_config(const nlohmann::json& config_in, const std::s
         m.n_expert = 0;  // a single "expert" is a dense FFN
     }
     if (r.failed()) return r.error();
+    std::string where = r.field("");
+    if (!where.empty() && where.back() == '.') where.pop_back();
+    if (auto ok = check_architecture_limits(a, where); !ok) return ok.error();
 
     return a;
 }

@@ -41,7 +41,7 @@ json estimate_unchecked(const json& request, const Catalog& catalog, bool full) 
     ReportParts parts;
     parts.request = &req;
     parts.setup = &s;
-    parts.quality = quant_quality_score(req.run.quant, s.weights.bits_per_weight);
+    parts.quality = quant_quality_score(req.run.quant, s.weights().bits_per_weight);
     for (const WorkloadProfile& p : workload_profiles()) parts.workloads.push_back(evaluate_workload(s, p, parts.quality));
     const double score = s.verdict == Verdict::no ? 0.0 : mode_score(req.run.mode, parts.workloads);
     parts.headline.value = score;
@@ -84,6 +84,7 @@ json estimate(const json& request, const Catalog& catalog) {
 
 std::string estimate_json(const std::string& request_text, const Catalog& catalog) {
     try {
+        if (auto ok = check_request_text(request_text); !ok) return error_report(ok.error()).dump();
         json request = json::parse(request_text, nullptr, false);
         if (request.is_discarded()) {
             return error_report(make_error("invalid_json", "", "the request is not valid JSON")).dump();
@@ -93,6 +94,147 @@ std::string estimate_json(const std::string& request_text, const Catalog& catalo
         return error_report(make_error("internal_error", "", "internal error")).dump();
     }
 }
+
+namespace {
+
+// What each runtime loads, runs on and defaults to, for the "runtimes" and "quants"
+// listings. catalog/runtimes.json holds the same facts with their citations
+// (shared/reference/runtime-memory.md §2.1, §3, §4, §5 and vendor docs);
+// tests/test_catalog.cpp checks that the two agree. Order follows runtime_names().
+// Defaults: context_tokens 0 = the model's trained context, null = no fixed number.
+const json& runtime_table() {
+    static const json table = [] {
+        const json null_value;
+        auto defaults = [&](json context_tokens, const char* context_rule, const char* kv_type, json flash_attention,
+                            json batch_tokens, json ubatch_tokens, json parallel, json memory_fraction) {
+            return json{{"context_tokens", context_tokens},
+                        {"context_rule", context_rule},
+                        {"kv_type", kv_type},
+                        {"flash_attention", flash_attention},
+                        {"batch_tokens", batch_tokens},
+                        {"ubatch_tokens", ubatch_tokens},
+                        {"parallel", parallel},
+                        {"memory_fraction", memory_fraction}};
+        };
+        auto row = [](const char* runtime, const char* name, json families, json backends, json kv_types,
+                      json multi_gpu, json defaults_value) {
+            return json{{"runtime", runtime},        {"name", name},         {"format_families", families},
+                        {"backends", backends},      {"kv_types", kv_types}, {"multi_gpu", multi_gpu},
+                        {"defaults", defaults_value}};
+        };
+        json t = json::array();
+        t.push_back(row("llama.cpp", "llama.cpp (llama-server / llama-cli)", {"gguf"},
+                        {"cuda", "rocm", "metal", "vulkan", "sycl", "cpu"}, {"f16", "bf16", "q8_0", "q4_0"},
+                        {"layer", "tensor"},
+                        defaults(0, "the model's trained context (n_ctx 0), rounded up to a multiple of 256", "f16",
+                                 "auto", 2048, 512, 4, null_value)));
+        t.push_back(row("ollama", "Ollama", {"gguf"}, {"cuda", "rocm", "metal", "cpu"}, {"f16", "q8_0", "q4_0"},
+                        {"layer"},
+                        defaults(null_value, "VRAM-tiered: under 24 GiB 4096, 24-48 GiB 32768, 48 GiB and more 262144",
+                                 "f16", "auto", 512, null_value, 1, null_value)));
+        t.push_back(row("vllm", "vLLM", {"awq", "gptq", "fp8", "nvfp4", "float16", "gguf"}, {"cuda", "rocm", "cpu"},
+                        {"bf16", "f16", "fp8"}, {"tensor", "layer"},
+                        defaults(0, "max_model_len defaults to the model's max_position_embeddings",
+                                 "auto (model dtype)", "on", 8192, null_value, 256, 0.9)));
+        t.push_back(row("sglang", "SGLang", {"awq", "gptq", "fp8", "nvfp4", "float16"}, {"cuda", "rocm"},
+                        {"bf16", "fp8"}, {"tensor", "layer"},
+                        defaults(0, "the model's context length from config.json", "auto (model dtype)", "on",
+                                 null_value, null_value, null_value, null_value)));
+        t.push_back(row("mlx", "MLX (mlx-lm)", {"mlx", "float16"}, {"metal"}, {"f16", "bf16"}, json::array(),
+                        defaults(0, "no fixed window: the KV cache grows with the prompt and output", "model dtype",
+                                 "n/a", null_value, null_value, 1, null_value)));
+        t.push_back(row("lmstudio", "LM Studio", {"gguf", "mlx"}, {"cuda", "rocm", "metal", "vulkan", "cpu"},
+                        {"f16", "q8_0", "q4_0"}, {"layer"},
+                        defaults(null_value, "set per model in the app (not sourced)", "f16", null_value, null_value,
+                                 null_value, null_value, null_value)));
+        t.push_back(row("exllamav2", "ExLlamaV2 (TabbyAPI)", {"exl2", "gptq"}, {"cuda", "rocm"},
+                        {"f16", "q8_0", "q4_0"}, {"layer", "tensor"},
+                        defaults(0, "the model's max_seq_len unless set", "f16", "on", null_value, null_value,
+                                 null_value, null_value)));
+        t.push_back(row("tensorrt-llm", "TensorRT-LLM", {"fp8", "nvfp4", "awq", "gptq", "float16"}, {"cuda"},
+                        {"bf16", "f16", "fp8"}, {"tensor", "layer"},
+                        defaults(0, "the model's max_position_embeddings", "auto (model dtype)", "on", null_value,
+                                 null_value, null_value, null_value)));
+        return t;
+    }();
+    return table;
+}
+
+const char* format_family_name(FormatFamily f) {
+    switch (f) {
+        case FormatFamily::gguf:
+            return "gguf";
+        case FormatFamily::awq:
+            return "awq";
+        case FormatFamily::gptq:
+            return "gptq";
+        case FormatFamily::fp8:
+            return "fp8";
+        case FormatFamily::nvfp4:
+            return "nvfp4";
+        case FormatFamily::mlx:
+            return "mlx";
+        case FormatFamily::exl2:
+            return "exl2";
+        case FormatFamily::float16:
+            return "float16";
+    }
+    return "gguf";
+}
+
+// The GGML base type of a GGUF file type: among the types whose bits per weight equal the
+// format's nominal bits, the one sharing the longest name prefix ("Q4_K_M" -> Q4_K, "IQ3_M"
+// -> IQ3_S, "Q5_K_S" -> Q5_K rather than Q5_0). catalog/quants.json states the same bases
+// (runtime-memory.md §1.3) and the tests compare them.
+const GgmlTypeInfo* gguf_base_type(const WeightFormat& f) {
+    const GgmlTypeInfo* best = nullptr;
+    std::size_t best_prefix = 0;
+    for (int t = 0; t <= static_cast<int>(GgmlType::NVFP4); ++t) {
+        const GgmlTypeInfo& info = ggml_type_info(static_cast<GgmlType>(t));
+        if (8.0 * info.type_size / info.block_size != f.bits) continue;
+        const std::string name = info.name;
+        std::size_t prefix = 0;
+        while (prefix < name.size() && prefix < f.name.size() && name[prefix] == f.name[prefix]) ++prefix;
+        if (best == nullptr || prefix > best_prefix) {
+            best = &info;
+            best_prefix = prefix;
+        }
+    }
+    return best;
+}
+
+json quant_record(const std::string& quant) {
+    const WeightFormat f = *parse_weight_format(quant);
+    const std::string family = format_family_name(f.family);
+    json rec = {{"quant", quant}, {"family", family}, {"gguf", f.is_gguf()}};
+    const GgmlTypeInfo* base = f.is_gguf() ? gguf_base_type(f) : nullptr;
+    rec["base_type"] = base ? json(base->name) : json();
+    rec["block_size"] = base ? json(base->block_size) : json();
+    rec["bytes_per_block"] = base ? json(base->type_size) : json();
+    rec["bits_per_weight"] = f.bits;
+    rec["quality_tier"] = quant_quality_tier(quant_quality_score(f, f.bits));
+    json runtimes = json::array();
+    std::vector<std::string> backends;
+    for (const json& r : runtime_table()) {
+        const auto& fams = r["format_families"];
+        if (std::find(fams.begin(), fams.end(), family) == fams.end()) continue;
+        runtimes.push_back(r["runtime"]);
+        for (const json& b : r["backends"]) {
+            if (std::find(backends.begin(), backends.end(), b.get<std::string>()) == backends.end())
+                backends.push_back(b);
+        }
+    }
+    // Backends in the request's order (cuda rocm metal vulkan sycl cpu).
+    std::vector<std::string> ordered;
+    for (const char* b : {"cuda", "rocm", "metal", "vulkan", "sycl", "cpu"}) {
+        if (std::find(backends.begin(), backends.end(), b) != backends.end()) ordered.push_back(b);
+    }
+    rec["runtimes"] = runtimes;
+    rec["backends"] = ordered;
+    return rec;
+}
+
+}  // namespace
 
 json catalog_listing(const Catalog& catalog, const std::string& kind) {
     try {
@@ -115,103 +257,15 @@ json catalog_listing(const Catalog& catalog, const std::string& kind) {
                                  {"aliases", h.aliases}, {"price_usd", h.price_usd}, {"year", h.year}});
             }
         } else if (kind == "quants") {
-            for (const std::string& q : canonical_quant_names()) {
-                const WeightFormat f = *parse_weight_format(q);
-                items.push_back({{"quant", q}, {"gguf", f.is_gguf()}});
-            }
+            for (const std::string& q : canonical_quant_names()) items.push_back(quant_record(q));
         } else if (kind == "runtimes") {
-            for (const std::string& r : runtime_names()) items.push_back({{"runtime", r}});
+            items = runtime_table();
         } else {
             return error_report(make_error("unknown_catalog_kind", "kind",
                                            "catalog kind '" + kind + "' is not one of models, hardware, quants, runtimes"));
         }
         out["items"] = items;
         return out;
-    } catch (...) {
-        return error_report(make_error("internal_error", "", "internal error"));
-    }
-}
-
-namespace {
-
-json compact(const json& report) {
-    json c = {{"ok", report.value("ok", false)}};
-    if (!c["ok"].get<bool>()) {
-        c["error"] = report["error"];
-        return c;
-    }
-    c["model"] = report["model"]["id"];
-    c["model_name"] = report["model"]["name"];
-    c["hardware"] = report["hardware"]["id"];
-    c["hardware_name"] = report["hardware"]["name"];
-    c["count"] = report["hardware"]["count"];
-    c["quant"] = report["quant"];
-    c["runtime"] = report["runtime"];
-    c["verdict"] = report["fit"]["verdict"];
-    c["grade"] = report["fit"]["grade"];
-    c["score"] = report["fit"]["score"];
-    c["decode_tokens_per_s"] = report["performance"]["decode_tokens_per_s"];
-    c["ttft_ms"] = report["performance"]["ttft_ms"];
-    c["safe_context_tokens"] = report["fit"]["safe_context_tokens"];
-    c["total_bytes"] = report["memory"]["device_bytes"];
-    c["usable_bytes"] = report["hardware"]["usable_bytes"];
-    c["params_total"] = report["model"]["params_total"];
-    return c;
-}
-
-bool better(const json& a, const json& b) {
-    auto cls = [](const json& r) {
-        const std::string v = r.value("verdict", "no");
-        return v == "fits" ? 3 : v == "tight" ? 2 : v == "offload" ? 1 : 0;
-    };
-    if (a["score"].get<double>() != b["score"].get<double>()) return a["score"].get<double>() > b["score"].get<double>();
-    if (cls(a) != cls(b)) return cls(a) > cls(b);
-    return a["decode_tokens_per_s"].get<double>() > b["decode_tokens_per_s"].get<double>();
-}
-
-json rank(const json& base, const Catalog& catalog, bool over_models) {
-    json out = {{"ok", true}};
-    json items = json::array();
-    const std::size_t n = over_models ? catalog.models.size() : catalog.hardware.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        json req = base;
-        if (over_models) req["model"] = catalog.models[i].id;
-        else req["hardware"] = catalog.hardware[i].id;
-        json r;
-        try {
-            r = estimate_unchecked(req, catalog, false);
-        } catch (...) {
-            continue;
-        }
-        if (!r.value("ok", false)) continue;
-        json c = compact(r);
-        if (c["verdict"] == "no") continue;
-        items.push_back(c);
-    }
-    std::stable_sort(items.begin(), items.end(), better);
-    out["items"] = items;
-    return out;
-}
-
-}  // namespace
-
-json rank_models_for_hardware(const json& request, const Catalog& catalog) {
-    try {
-        if (!request.is_object() || !request.contains("hardware")) {
-            return error_report(make_error("missing_field", "hardware", "rank by hardware needs a hardware id or object"));
-        }
-        return rank(request, catalog, true);
-    } catch (...) {
-        return error_report(make_error("internal_error", "", "internal error"));
-    }
-}
-
-json rank_hardware_for_model(const json& request, const Catalog& catalog) {
-    try {
-        if (!request.is_object() || !request.contains("model")) {
-            return error_report(make_error("missing_field", "model", "rank by model needs a model id or object"));
-        }
-        return rank(request, catalog, false);
     } catch (...) {
         return error_report(make_error("internal_error", "", "internal error"));
     }

@@ -27,7 +27,7 @@ Result<double> optional_positive(const json& j, const std::string& key, const st
     if (!std::isfinite(d) || d <= 0) {
         return make_error("invalid_number", field, field + " must be a positive number, got " + v.dump());
     }
-    if (d > 1e9) return make_error("out_of_range", field, field + " is " + v.dump() + ", beyond any real device");
+    if (d > 1e9) return make_error("out_of_range", field, field + " is " + v.dump() + ", beyond any real device; the limit is 1000000000");
     return d;
 }
 
@@ -64,8 +64,9 @@ const char* vendor_name(Vendor v) {
 Result<Hardware> parse_hardware(const json& j, const std::string& prefix) {
     if (!j.is_object()) return make_error("invalid_type", prefix, prefix + " must be an object");
     Hardware hw;
-    hw.id = j.value("id", std::string());
-    hw.name = j.value("name", std::string());
+    // Strings only: json::value() would throw on {"id": 5}.
+    hw.id = j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>() : std::string();
+    hw.name = j.contains("name") && j["name"].is_string() ? j["name"].get<std::string>() : std::string();
     hw.arch = j.contains("arch") && j["arch"].is_string() ? j["arch"].get<std::string>() : std::string();
     hw.form_factor = j.contains("form_factor") && j["form_factor"].is_string() ? j["form_factor"].get<std::string>() : std::string();
 
@@ -155,6 +156,58 @@ Result<Hardware> parse_hardware(const json& j, const std::string& prefix) {
         }
     }
     return hw;
+}
+
+Result<Hardware> combine_devices(const std::vector<Hardware>& devices) {
+    if (devices.empty()) return make_error("invalid_value", "devices", "devices must list at least one device");
+    if (devices.size() == 1) return devices.front();
+    Hardware c = devices.front();
+    double total_memory = 0.0;
+    for (const Hardware& d : devices) {
+        if (d.vendor != c.vendor) {
+            return make_error("incompatible_devices", "devices",
+                              std::string("devices mix ") + vendor_name(c.vendor) + " and " + vendor_name(d.vendor) +
+                                  " hardware; one runtime backend cannot drive both");
+        }
+        if (d.unified_memory || d.vendor == Vendor::cpu) {
+            return make_error("incompatible_devices", "devices", "'" + d.name + "' is a unified-memory system, not a GPU to combine");
+        }
+        total_memory += d.memory_bytes;
+    }
+    // Memory-weighted harmonic mean: time per token = Σ share_i / rate_i.
+    auto harmonic = [&](double Hardware::*field) {
+        double t = 0.0;
+        for (const Hardware& d : devices) {
+            const double share = d.memory_bytes / total_memory;
+            if (d.*field <= 0) return 0.0;
+            t += share / (d.*field);
+        }
+        return t > 0 ? 1.0 / t : 0.0;
+    };
+    c.bandwidth_bytes_per_s = harmonic(&Hardware::bandwidth_bytes_per_s);
+    c.fp16_flops = harmonic(&Hardware::fp16_flops);
+    c.fp8_flops = harmonic(&Hardware::fp8_flops);
+    c.int8_ops = harmonic(&Hardware::int8_ops);
+    c.fp4_flops = harmonic(&Hardware::fp4_flops);
+    c.fp32_flops = harmonic(&Hardware::fp32_flops);
+    c.memory_bytes = total_memory / double(devices.size());
+    c.interconnect_bytes_per_s = devices.front().interconnect_bytes_per_s;
+    c.id.clear();
+    c.name.clear();
+    c.price_usd = 0.0;
+    for (const Hardware& d : devices) {
+        if (!c.id.empty()) { c.id += "+"; c.name += " + "; }
+        c.id += d.id;
+        c.name += d.name;
+        c.price_usd += d.price_usd;
+        c.member_names.push_back(d.name);
+        c.member_memory_bytes.push_back(d.memory_bytes);
+        c.member_form_factors.push_back(d.form_factor);
+        if (d.price_usd <= 0) c.price_usd = -1e30;  // unknown if any member's price is unknown
+    }
+    if (c.price_usd < 0) c.price_usd = 0.0;
+    c.assumptions.push_back("mixed GPUs: layers split in proportion to memory; speed is the memory-weighted mean of the cards, run one after another");
+    return c;
 }
 
 }  // namespace headroom

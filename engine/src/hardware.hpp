@@ -39,7 +39,19 @@ struct Hardware {
     double price_usd = 0.0;                 // launch price; 0 = unknown
     std::vector<std::string> aliases;
     std::vector<std::string> assumptions;   // figures estimated rather than read (e.g. missing compute)
+    // A mixed multi-GPU setup (see combine_devices): the member devices, in order.
+    std::vector<std::string> member_names;
+    std::vector<double> member_memory_bytes;
+    std::vector<std::string> member_form_factors;
 };
+
+// Several different GPUs used together with llama.cpp's layer split: layers
+// are shared in proportion to each device's memory (llama.cpp's default
+// tensor split follows free memory) and run one device after another, so the
+// setup behaves like one device whose memory is the average (× count = the
+// sum) and whose bandwidth and FLOP rates are the memory-weighted harmonic
+// means of the members. Devices must share a vendor (one backend).
+Result<Hardware> combine_devices(const std::vector<Hardware>& devices);
 
 // Reads a catalog hardware entry or an inline request object. Missing compute
 // figures are estimated (and said so in assumptions); missing memory or

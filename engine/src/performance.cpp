@@ -303,9 +303,9 @@ struct StepTime {
 // experts are touched: E × (1 − (1 − k/E)^B) of them per MoE layer.
 StepTime decode_step(const SpeedModel& m, std::uint64_t depth, double batch) {
     const ModelArch& a = *m.arch;
-    const Hardware& hw = *m.hw;
-    const RunSettings& run = *m.run;
-    const Efficiency e = efficiency_for(run.runtime, run.backend, hw, *m.format, m.weight_total_bytes);
+    const Hardware& hw = m.hw;
+    const RunSettings& run = m.run;
+    const Efficiency e = efficiency_for(run.runtime, run.backend, hw, m.run.quant, m.weight_total_bytes);
     const double n_dev = double(std::max<std::uint32_t>(1, m.placement.n_devices));
     const bool tensor_parallel = m.placement.split == SplitMode::tensor && n_dev > 1;
     StepTime st;
@@ -349,7 +349,7 @@ StepTime decode_step(const SpeedModel& m, std::uint64_t depth, double batch) {
 }  // namespace
 
 DecodeSpeed decode_speed(const SpeedModel& m, std::uint64_t depth) {
-    const Hardware& hw = *m.hw;
+    const Hardware& hw = m.hw;
     const StepTime st = decode_step(m, depth, 1.0);
     DecodeSpeed d;
     d.tokens_per_s = 1.0 / st.total;
@@ -383,10 +383,10 @@ double decode_speed_average(const SpeedModel& m, std::uint64_t depth, std::uint6
 double prefill_speed(const SpeedModel& m, std::uint64_t n_tokens, std::uint64_t depth) {
     if (n_tokens == 0) return 0.0;
     const ModelArch& a = *m.arch;
-    const Hardware& hw = *m.hw;
-    const RunSettings& run = *m.run;
-    const Efficiency e = efficiency_for(run.runtime, run.backend, hw, *m.format, m.weight_total_bytes);
-    const PrefillPath path = prefill_path(run.runtime, run.backend, hw, *m.format);
+    const Hardware& hw = m.hw;
+    const RunSettings& run = m.run;
+    const Efficiency e = efficiency_for(run.runtime, run.backend, hw, m.run.quant, m.weight_total_bytes);
+    const PrefillPath path = prefill_path(run.runtime, run.backend, hw, m.run.quant);
     const double n_dev = double(std::max<std::uint32_t>(1, m.placement.n_devices));
     const bool tensor_parallel = m.placement.split == SplitMode::tensor && n_dev > 1;
     // llama.cpp's row split gathers every matmul on the main GPU: no prefill speed-up is assumed.

@@ -48,10 +48,9 @@ struct DecodeSpeed {
 };
 
 struct SpeedModel {
-    const ModelArch* arch = nullptr;
-    const Hardware* hw = nullptr;
-    const RunSettings* run = nullptr;
-    const WeightFormat* format = nullptr;
+    const ModelArch* arch = nullptr;     // the model's fixed facts (owned by the catalog or the request)
+    Hardware hw;                         // copies, so a copied SpeedModel stays valid
+    RunSettings run;
     double weight_total_bytes = 0.0;     // all weights (prefill streams them per ubatch)
     double active_params = 0.0;          // parameters used per token, excluding the embedding
     double routed_active_params = 0.0;   // of which routed experts (top-k of each MoE layer)

@@ -233,10 +233,10 @@ std::vector<QuantRow> quant_table(const Request& req) {
         const Setup s = evaluate_setup(req.model, req.hardware, run, req.inventory);
         QuantRow r;
         r.quant = name;
-        r.bits_per_weight = s.weights.bits_per_weight;
-        r.weights_bytes = s.weights.total_bytes;
+        r.bits_per_weight = s.weights().bits_per_weight;
+        r.weights_bytes = s.weights().total_bytes;
         r.total_bytes = s.device_used_bytes;
-        r.quality = quant_quality_score(run.quant, s.weights.bits_per_weight);
+        r.quality = quant_quality_score(run.quant, s.weights().bits_per_weight);
         r.quality_tier = quant_quality_tier(r.quality);
         r.verdict = s.verdict;
         std::vector<WorkloadResult> wl;
@@ -315,7 +315,7 @@ std::vector<std::string> setup_limits(const Setup& s, const std::vector<Workload
 std::vector<Improvement> setup_improvements(const Request& req, const Setup& s, double score,
                                             const std::vector<QuantRow>& quants) {
     std::vector<Improvement> out;
-    const double current_quality = quant_quality_score(req.run.quant, s.weights.bits_per_weight);
+    const double current_quality = quant_quality_score(req.run.quant, s.weights().bits_per_weight);
 
     // 1. A better quant that still fits, or a smaller one that makes it fit.
     const int best = best_quant_index(quants);
@@ -369,12 +369,13 @@ std::vector<Improvement> setup_improvements(const Request& req, const Setup& s, 
     }
     // 4. Another GPU when it does not fit, offloads or is tight.
     if ((s.verdict == Verdict::no || s.verdict == Verdict::offload || s.verdict == Verdict::tight) && !req.hardware.unified_memory &&
-        req.hardware.vendor != Vendor::cpu && req.run.gpu_count < kMaxGpuCount) {
+        req.hardware.vendor != Vendor::cpu && req.run.gpu_count < kMaxGpuCount && req.hardware.member_names.empty()) {
         RunSettings run = req.run;
         std::uint32_t n = run.gpu_count;
         Setup t;
         // Smallest count that runs fully on the GPUs (up to 8).
-        for (n = run.gpu_count + 1; n <= std::max<std::uint32_t>(8, run.gpu_count + 1); ++n) {
+        const std::uint32_t last = std::max<std::uint32_t>(8, req.run.gpu_count + 1);
+        for (n = req.run.gpu_count + 1; n <= last; ++n) {
             run.gpu_count = n;
             if (is_paged_server(run.runtime)) run.split = SplitMode::tensor;
             t = evaluate_setup(req.model, req.hardware, run, req.inventory);

@@ -62,12 +62,12 @@ json build_report(const ReportParts& p) {
 
     const double compute = s.runtime.compute_bytes * s.n_devices;
     const double overhead = s.runtime.overhead_bytes * s.n_devices;
-    const double weights = s.weights.total_bytes;
+    const double weights = s.weights().total_bytes;
     const double kv = s.context.kv_bytes;
     const double state = s.context.state_bytes;
     const double total = weights + kv + state + compute + overhead;
     const double headroom = std::max(0.0, s.usable_bytes - s.device_used_bytes);
-    const double offloaded = std::max(0.0, s.host_weight_bytes - (is_llama_family(req.run.runtime) ? s.weights.token_embd_bytes : 0.0)) +
+    const double offloaded = std::max(0.0, s.host_weight_bytes - (is_llama_family(req.run.runtime) ? s.weights().token_embd_bytes : 0.0)) +
                              s.host_kv_bytes;
     json per_device = json::array();
     for (const DeviceUse& d : s.per_device) {
@@ -83,8 +83,8 @@ json build_report(const ReportParts& p) {
                    {"device_bytes", s.device_used_bytes},
                    {"offloaded_bytes", offloaded},
                    {"host_bytes", s.host_weight_bytes + s.host_kv_bytes},
-                   {"file_bytes", s.weights.file_bytes},
-                   {"bits_per_weight", s.weights.bits_per_weight},
+                   {"file_bytes", s.weights().file_bytes},
+                   {"bits_per_weight", s.weights().bits_per_weight},
                    {"per_device", per_device}};
     r["offload"] = {{"gpu_layers", s.gpu_layers},
                     {"cpu_moe_layers", s.cpu_moe_layers},
@@ -194,8 +194,10 @@ std::string render_report_text(const json& r) {
     const std::string verdict = f["verdict"];
     std::string headline = verdict == "fits" ? "Yes" : verdict == "tight" ? "Yes — tight fit" : verdict == "offload" ? "Only with offload" : "No";
     const int count = r["hardware"]["count"];
-    o << "Can " << r["model"]["name"].get<std::string>() << " run on " << (count > 1 ? std::to_string(count) + " × " : "")
-      << r["hardware"]["name"].get<std::string>() << "?\n\n";
+    const std::string hw_name = r["hardware"]["name"].get<std::string>();
+    const bool mixed = hw_name.find(" + ") != std::string::npos;
+    o << "Can " << r["model"]["name"].get<std::string>() << " run on " << (count > 1 && !mixed ? std::to_string(count) + " × " : "")
+      << hw_name << "?\n\n";
     o << headline << " — grade " << f["grade"].get<std::string>() << " " << f["score"].get<double>() << " ("
       << f["label"].get<std::string>() << ")\n";
     o << "Needs " << format_bytes(m["device_bytes"]) << " of " << format_bytes(r["hardware"]["usable_bytes"]) << " usable ("

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "config_import.hpp"
+#include "weight_file.hpp"
 
 namespace headroom {
 namespace {
@@ -20,7 +21,12 @@ std::string lower(std::string s) {
 
 std::string dump_short(const json& v) {
     std::string s = v.dump();
-    if (s.size() > 60) s = s.substr(0, 57) + "...";
+    if (s.size() > 60) {
+        // Cut on a UTF-8 character boundary, so the message stays valid text.
+        std::size_t cut = 57;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+        s = s.substr(0, cut) + "...";
+    }
     return s;
 }
 
@@ -49,6 +55,14 @@ Result<std::uint64_t> read_count(const json& v, const std::string& field, std::u
     return static_cast<std::uint64_t>(d);
 }
 
+// A model or hardware key: a string of at most kMaxIdBytes (look-ups and
+// "did you mean" compare it with every catalog name).
+Result<bool> check_id_length(const std::string& key, const std::string& field) {
+    if (key.size() <= kMaxIdBytes) return true;
+    return make_error("out_of_range", field, field + " is " + std::to_string(key.size()) + " bytes long; the limit is " +
+                                                 std::to_string(kMaxIdBytes) + " bytes");
+}
+
 Result<std::string> read_string(const json& v, const std::string& field) {
     if (!v.is_string()) return make_error("invalid_type", field, field + " must be a string, got " + dump_short(v));
     return v.get<std::string>();
@@ -75,7 +89,7 @@ Result<ModelEntry> model_from_inline(const json& m) {
     if (!arch) return arch.error();
     e.arch = std::move(*arch);
     e.config = *cfg;
-    e.id = m.value("id", std::string("custom"));
+    e.id = m.contains("id") && m["id"].is_string() ? m["id"].get<std::string>() : std::string("custom");
     if (m.contains("name") && m["name"].is_string()) e.name = m["name"].get<std::string>();
     if (e.name.empty()) {
         if (cfg->contains("_name_or_path") && (*cfg)["_name_or_path"].is_string()) e.name = (*cfg)["_name_or_path"].get<std::string>();
@@ -88,8 +102,35 @@ Result<ModelEntry> model_from_inline(const json& m) {
     }
     if (m.contains("context_max") && m["context_max"].is_number_unsigned()) e.context_max = m["context_max"].get<std::uint64_t>();
     if (e.context_max == 0) e.context_max = e.arch.n_ctx_train;
-    e.native_format = m.value("native_format", std::string("BF16"));
+    e.native_format = m.contains("native_format") && m["native_format"].is_string() ? m["native_format"].get<std::string>() : "BF16";
+    // A model file's own tensor table (weight_file.hpp): exact bytes for its own quant.
+    if (m.contains("weights") && !m["weights"].is_null()) {
+        auto wf = weight_file_from_json(m["weights"], e.arch, "model.weights");
+        if (!wf) return wf.error();
+        e.weight_file = *wf;
+        if (e.native_format == "BF16" && !m.contains("native_format")) e.native_format = (*wf)->quant;
+    }
     return e;
+}
+
+// The file a model came with sets the default quant and says where the bytes come from.
+void apply_weight_file(Request& req) {
+    const WeightFile& wf = *req.model.weight_file;
+    RunSettings& run = req.run;
+    if (!run.quant_given) {
+        run.quant = wf.weight_format;
+        run.quant_given = true;
+        req.assumptions.push_back("quant not given; the model file's own " + wf.quant + " is used");
+    }
+    const std::string what = wf.format == "gguf" ? "the GGUF header" : "the safetensors headers";
+    if (wf.applies_to(run.quant)) {
+        req.assumptions.push_back("weights: exact bytes from " + what + " (" + std::to_string(wf.tensors_exact) + " tensors, " +
+                                  wf.quant + ")");
+    } else {
+        req.assumptions.push_back("quant " + run.quant.name + " is not the model file's own (" + wf.quant +
+                                  "): its weights are predicted from the architecture");
+    }
+    for (const std::string& n : wf.notes) req.assumptions.push_back(n);
 }
 
 }  // namespace
@@ -202,6 +243,33 @@ Backend default_backend(const Hardware& hw) {
     return Backend::cuda;
 }
 
+Result<bool> check_request_text(const std::string& text) {
+    if (text.size() > kMaxRequestBytes) {
+        return make_error("request_too_large", "", "the request is " + std::to_string(text.size()) + " bytes; the limit is " +
+                                                       std::to_string(kMaxRequestBytes) + " bytes (1 MiB)");
+    }
+    // Nesting outside strings; the parser checks everything else.
+    std::uint32_t depth = 0;
+    bool in_string = false, escaped = false;
+    for (const char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxRequestDepth) {
+                return make_error("request_too_deep", "", "the request nests arrays and objects more than " +
+                                                              std::to_string(kMaxRequestDepth) + " levels deep (the limit)");
+            }
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return true;
+}
+
 Result<Request> parse_request(const json& j, const Catalog& catalog) {
     if (!j.is_object()) {
         return make_error("invalid_request", "", "the request must be a JSON object, got " + dump_short(j));
@@ -215,6 +283,7 @@ Result<Request> parse_request(const json& j, const Catalog& catalog) {
     const json& m = j["model"];
     if (m.is_string()) {
         const std::string key = m.get<std::string>();
+        if (auto ok = check_id_length(key, "model"); !ok) return ok.error();
         const ModelEntry* entry = find_model(catalog, key);
         if (!entry) {
             std::string msg = "model '" + key + "' is not in the catalog";
@@ -232,12 +301,14 @@ Result<Request> parse_request(const json& j, const Catalog& catalog) {
     }
 
     // hardware
-    if (!j.contains("hardware") || j["hardware"].is_null()) {
+    const bool has_devices = j.contains("devices") && j["devices"].is_array() && !j["devices"].empty();
+    if ((!j.contains("hardware") || j["hardware"].is_null()) && !has_devices) {
         return make_error("missing_field", "hardware", "hardware is required: a catalog id or an object with memory_gb and bandwidth_gbs");
     }
-    const json& h = j["hardware"];
+    const json& h = j.contains("hardware") && !j["hardware"].is_null() ? j["hardware"] : j["devices"][0];
     if (h.is_string()) {
         const std::string key = h.get<std::string>();
+        if (auto ok = check_id_length(key, "hardware"); !ok) return ok.error();
         const Hardware* hw = find_hardware(catalog, key);
         if (!hw) {
             std::string msg = "hardware '" + key + "' is not in the catalog";
@@ -254,6 +325,51 @@ Result<Request> parse_request(const json& j, const Catalog& catalog) {
         if (req.hardware.name.empty()) req.hardware.name = "Custom device";
     } else {
         return make_error("invalid_type", "hardware", "hardware must be a string id or an object, got " + dump_short(h));
+    }
+
+    // Several (possibly different) devices: "devices": ["nvidia-rtx-4090", {...}, ...].
+    if (j.contains("devices") && !j["devices"].is_null()) {
+        const json& d = j["devices"];
+        if (!d.is_array() || d.empty()) return make_error("invalid_type", "devices", "devices must be a non-empty array of hardware ids or objects");
+        if (d.size() > kMaxGpuCount) {
+            return make_error("out_of_range", "devices", "devices lists " + std::to_string(d.size()) + " entries; the limit is " + std::to_string(kMaxGpuCount));
+        }
+        std::vector<Hardware> list;
+        for (std::size_t i = 0; i < d.size(); ++i) {
+            const std::string field = "devices[" + std::to_string(i) + "]";
+            if (d[i].is_string()) {
+                if (auto ok = check_id_length(d[i].get<std::string>(), field); !ok) return ok.error();
+                const Hardware* hw = find_hardware(catalog, d[i].get<std::string>());
+                if (!hw) return make_error("unknown_hardware", field, "hardware '" + d[i].get<std::string>() + "' is not in the catalog");
+                list.push_back(*hw);
+            } else {
+                auto hw = parse_hardware(d[i], field);
+                if (!hw) return hw.error();
+                list.push_back(*hw);
+            }
+        }
+        auto combined = combine_devices(list);
+        if (!combined) return combined.error();
+        req.hardware = std::move(*combined);
+        req.run.gpu_count = static_cast<std::uint32_t>(list.size());
+        if (j.contains("gpu_count") && j["gpu_count"].is_number_integer() && j["gpu_count"].get<std::int64_t>() != std::int64_t(list.size())) {
+            return make_error("invalid_value", "gpu_count", "gpu_count " + j["gpu_count"].dump() + " disagrees with the " +
+                                                                std::to_string(list.size()) + " devices listed");
+        }
+    }
+
+    // System RAM for offload, overriding (or adding to) the hardware entry's.
+    for (const char* key : {"system_memory_gb", "system_bandwidth_gbs"}) {
+        if (!j.contains(key) || j[key].is_null()) continue;
+        const json& v = j[key];
+        if (v.is_number() && v.get<double>() > 1e6) {
+            return make_error("out_of_range", key, std::string(key) + " is " + dump_short(v) + "; the limit is 1000000");
+        }
+        if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() <= 0) {
+            return make_error("invalid_number", key, std::string(key) + " must be a positive number, got " + dump_short(v));
+        }
+        if (std::string(key) == "system_memory_gb") req.hardware.system_memory_bytes = v.get<double>() * 1073741824.0;
+        else req.hardware.system_bandwidth_bytes_per_s = v.get<double>() * 1e9;
     }
 
     RunSettings& run = req.run;
@@ -340,6 +456,10 @@ Result<Request> parse_request(const json& j, const Catalog& catalog) {
             if (!n) return n.error();
             run.offload.kind = OffloadSettings::Kind::gpu_layers;
             run.offload.count = static_cast<std::uint32_t>(*n);
+        } else if (o.is_object() && o.contains("cpu_moe") ) {
+            if (!o["cpu_moe"].is_boolean()) return make_error("invalid_type", "offload.cpu_moe", "offload.cpu_moe must be true or false");
+            run.offload.kind = o["cpu_moe"].get<bool>() ? OffloadSettings::Kind::cpu_moe_layers : OffloadSettings::Kind::none;
+            run.offload.count = o["cpu_moe"].get<bool>() ? 100000u : 0u;  // --cpu-moe: every layer's experts
         } else if (o.is_object() && o.contains("cpu_moe_layers")) {
             auto n = read_count(o["cpu_moe_layers"], "offload.cpu_moe_layers", 0, 100000);
             if (!n) return n.error();
@@ -384,9 +504,11 @@ Result<Request> parse_request(const json& j, const Catalog& catalog) {
         }
     }
 
+    if (req.model.weight_file) apply_weight_file(req);
+
     static const std::set<std::string> known = {"model", "hardware", "gpu_count", "split", "quant", "runtime",
                                                 "context_tokens", "kv_cache_type", "mode", "offload", "backend",
-                                                "flash_attention", "bench", "devices", "concurrency"};
+                                                "flash_attention", "bench", "devices", "concurrency", "system_memory_gb", "system_bandwidth_gbs"};
     for (auto it = j.begin(); it != j.end(); ++it) {
         if (!known.count(it.key())) req.assumptions.push_back("ignored unknown request field '" + it.key() + "'");
     }

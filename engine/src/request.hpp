@@ -91,6 +91,17 @@ constexpr std::uint64_t kMaxContextTokens = 16ull * 1024 * 1024;  // 16 Mi token
 constexpr std::uint32_t kMaxGpuCount = 64;
 constexpr std::uint32_t kMaxBenchTokens = 1u << 20;
 constexpr std::uint32_t kMaxConcurrency = 4096;
+// Request text (estimate_json, the CLI's batch lines, the WASM module): a
+// config.json is a few KiB and nests ~4 deep, so these only refuse hostile input.
+constexpr std::uint64_t kMaxRequestBytes = 1u << 20;  // 1 MiB
+constexpr std::uint32_t kMaxRequestDepth = 32;         // nested arrays/objects
+// A model or hardware key (id, Hugging Face repo, alias); the catalog's longest is 75.
+constexpr std::uint64_t kMaxIdBytes = 256;
+
+// Refuses request text over kMaxRequestBytes (request_too_large) or nested
+// deeper than kMaxRequestDepth (request_too_deep) before it is parsed; the
+// message names the limit.
+Result<bool> check_request_text(const std::string& text);
 
 // Parses and validates; chooses defaults for omitted fields except quant and
 // runtime, which the estimator picks (see estimate.cpp) and says so.

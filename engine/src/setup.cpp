@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "units.hpp"
+#include "weight_file.hpp"
 
 namespace headroom {
 namespace {
@@ -21,6 +22,8 @@ constexpr double kDefaultServerHostBytes = 512.0 * kGiB;
 constexpr double kDefaultServerHostBandwidth = 307.2e9;
 // The OS and other programs keep part of system RAM.
 constexpr double kHostOsReserveFraction = 0.15;
+// llama.cpp --fit shrinks an unset context no further than this (common.h fit_params_min_ctx).
+constexpr std::uint64_t kFitMinContextTokens = 4096;
 // "fits" leaves at least this share of usable memory free; above it is "tight".
 constexpr double kComfortableFraction = 0.90;
 
@@ -46,7 +49,7 @@ double routed_read(const ModelArch& a, double routed_bytes) { return routed_byte
 // n layers in RAM). token_embd always stays on the host (CPU get_rows).
 Need llama_need(const Setup& s, std::uint32_t gpu_layers, std::uint32_t cpu_moe_layers, std::uint64_t n_ctx_alloc) {
     const ModelArch& a = s.model->arch;
-    const WeightBreakdown& w = s.weights;
+    const WeightBreakdown& w = s.weights();
     Need n;
     KvLayout layout = s.kv_layout;
     layout.n_ctx = n_ctx_alloc;
@@ -127,10 +130,10 @@ Need resident_need(const Setup& s, std::uint64_t n_ctx_alloc) {
     layout.n_ctx = n_ctx_alloc;
     const ContextMemory ctx = context_memory(a, layout);
     RuntimeMemory rt = runtime_memory(a, s.hw, s.run, n_ctx_alloc, true);
-    n.device_weights = s.weights.total_bytes;
+    n.device_weights = s.weights().total_bytes;
     n.device_kv = ctx.kv_bytes + ctx.state_bytes;
-    n.device_read = s.weights.read_per_token_bytes;
-    n.device_routed_read = routed_read(a, s.weights.routed_expert_bytes);
+    n.device_read = s.weights().read_per_token_bytes;
+    n.device_routed_read = routed_read(a, s.weights().routed_expert_bytes);
     n.per_device_fixed = rt.compute_bytes + rt.overhead_bytes;
     n.device = n.device_weights + n.device_kv + n.per_device_fixed * double(s.n_devices);
     n.host = rt.host_bytes;
@@ -156,7 +159,7 @@ void apply_need(Setup& s, const Need& n) {
     s.speed.placement.device_weight_bytes = n.device_weights;
     // Only weights beyond the input embedding are streamed from the host in prefill.
     const bool llama = is_llama_family(s.run.runtime);
-    s.speed.placement.host_weight_bytes = llama ? std::max(0.0, n.host_weights - s.weights.token_embd_bytes) : n.host_weights;
+    s.speed.placement.host_weight_bytes = llama ? std::max(0.0, n.host_weights - s.weights().token_embd_bytes) : n.host_weights;
 }
 
 bool offload_allowed(const Setup& s) {
@@ -182,14 +185,19 @@ double device_bytes_for_context(const Setup& s, std::uint64_t n_ctx) {
 }
 
 Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSettings& run,
-                     std::shared_ptr<const TensorInventory> inventory) {
+                     std::shared_ptr<const TensorInventory> inventory, std::shared_ptr<const WeightBreakdown> weights) {
     Setup s;
     s.model = &model;
     s.hw = hw;
     s.run = run;
     const ModelArch& a = model.arch;
+    // Model import (issue 7): a model file's own tensors and exact bytes replace the prediction for its own quant.
+    if (model.weight_file && model.weight_file->applies_to(run.quant)) {
+        inventory = model.weight_file->inventory;
+        weights = model.weight_file->weights;
+    }
     s.inventory_ptr = inventory ? std::move(inventory) : std::make_shared<const TensorInventory>(build_tensor_inventory(a));
-    s.weights = compute_weights(a, s.inventory(), run.quant);
+    s.weights_ptr = weights ? std::move(weights) : std::make_shared<const WeightBreakdown>(compute_weights(a, s.inventory(), run.quant));
     s.n_devices = std::max<std::uint32_t>(1, run.gpu_count);
     s.n_ctx = std::max<std::uint64_t>(1, run.context_tokens);
     s.n_ctx_alloc = s.n_ctx * std::max<std::uint32_t>(1, run.n_parallel);
@@ -217,10 +225,9 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
 
     // Speed model inputs that do not depend on placement.
     s.speed.arch = &s.model->arch;
-    s.speed.hw = &s.hw;
-    s.speed.run = &s.run;
-    s.speed.format = &s.run.quant;
-    s.speed.weight_total_bytes = s.weights.total_bytes;
+    s.speed.hw = s.hw;
+    s.speed.run = s.run;
+    s.speed.weight_total_bytes = s.weights().total_bytes;
     double embd_params = 0.0;
     double routed_params = 0.0;
     for (const Tensor& t : s.inventory().tensors) {
@@ -245,6 +252,31 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
         Need n = llama_need(s, s.gpu_layers, s.cpu_moe_layers, s.n_ctx_alloc);
         const bool automatic = run.offload.kind == OffloadSettings::Kind::automatic ||
                                run.offload.kind == OffloadSettings::Kind::none;
+        if (automatic && n.device > s.usable_bytes && is_llama_family(run.runtime) && !run.context_given &&
+            s.n_ctx > kFitMinContextTokens) {
+            // llama.cpp --fit, step 1: with the context left to it, shrink the
+            // context (down to fit_params_min_ctx = 4096) before moving weights.
+            const double target = s.usable_bytes - llama_fit_margin_bytes();
+            const std::uint32_t seqs = std::max<std::uint32_t>(1, run.n_parallel);
+            auto fits_ctx = [&](std::uint64_t ctx) { return llama_need(s, s.gpu_layers, 0, ctx * seqs).device <= target; };
+            std::uint64_t lo = kFitMinContextTokens, hi = s.n_ctx;
+            if (fits_ctx(lo)) {
+                while (hi - lo > 256) {
+                    const std::uint64_t mid = (lo + hi) / 2 / 256 * 256;
+                    if (mid <= lo) break;
+                    if (fits_ctx(mid)) lo = mid;
+                    else hi = mid;
+                }
+            }
+            s.assumptions.push_back("context shrunk from " + std::to_string(s.n_ctx) + " to " + std::to_string(lo) +
+                                    " tokens to fit, as llama.cpp's --fit does when -c is not given");
+            s.n_ctx = lo;
+            s.n_ctx_alloc = lo * seqs;
+            s.kv_layout.n_ctx = s.n_ctx_alloc;
+            s.context = context_memory(a, s.kv_layout);
+            s.runtime = runtime_memory(a, s.hw, run, s.n_ctx_alloc, true);
+            n = llama_need(s, s.gpu_layers, s.cpu_moe_layers, s.n_ctx_alloc);
+        }
         if (automatic && n.device > s.usable_bytes && offload_allowed(s)) {
             // llama.cpp --fit order: experts to the CPU first (MoE), then whole layers.
             const double target = s.usable_bytes - llama_fit_margin_bytes();
@@ -265,16 +297,21 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
     }
 
     // Per-device view.
-    const double per_dev = s.device_used_bytes / s.n_devices;
+    const bool mixed = hw.member_memory_bytes.size() == s.n_devices && s.n_devices > 1;
+    double member_total = 0.0;
+    for (double m : hw.member_memory_bytes) member_total += m;
     for (std::uint32_t i = 0; i < s.n_devices; ++i) {
-        s.per_device.push_back({"gpu" + std::to_string(i), per_dev, s.budget.usable_bytes});
+        // Layer split shares layers by memory; identical devices share evenly.
+        const double share = mixed && member_total > 0 ? hw.member_memory_bytes[i] / member_total : 1.0 / s.n_devices;
+        const std::string name = "gpu" + std::to_string(i) + (mixed ? " (" + hw.member_names[i] + ")" : "");
+        s.per_device.push_back({name, s.device_used_bytes * share, s.usable_bytes * share});
     }
     const double host_used = s.host_weight_bytes + s.host_kv_bytes;
     if (host_used > 0) s.per_device.push_back({"cpu", host_used, s.host_limit_bytes});
 
     // Verdict.
     // llama.cpp always keeps the input embedding in RAM; anything beyond it is offload.
-    const bool offloaded = s.host_weight_bytes > s.weights.token_embd_bytes * 1.0001 + 1.0;
+    const bool offloaded = s.host_weight_bytes > s.weights().token_embd_bytes * 1.0001 + 1.0;
     const bool device_ok = s.device_used_bytes <= s.usable_bytes;
     s.host_too_small = offloaded && host_used > s.host_limit_bytes;
     if (!device_ok) {
@@ -289,11 +326,19 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
     } else {
         s.verdict = Verdict::tight;
     }
-    if (run.split == SplitMode::tensor && s.n_devices > 1) {
+    if (run.split == SplitMode::tensor && s.n_devices > 1 && is_paged_server(run.runtime)) {
+        // vLLM/SGLang tensor parallel: query heads must divide by the device
+        // count; KV heads must divide, or the device count must divide them
+        // (then KV heads are replicated).
+        const std::uint32_t kv = a.attn.n_head_kv;
         if (a.attn.n_head % s.n_devices != 0) {
             s.verdict = Verdict::no;
             s.no_reason = "tensor parallel needs the " + std::to_string(a.attn.n_head) + " attention heads to divide by " +
                           std::to_string(s.n_devices) + " devices";
+        } else if (kv > 0 && kv % s.n_devices != 0 && s.n_devices % kv != 0) {
+            s.verdict = Verdict::no;
+            s.no_reason = "tensor parallel needs the " + std::to_string(kv) + " KV heads and " + std::to_string(s.n_devices) +
+                          " devices to divide one another";
         }
     }
 
@@ -302,7 +347,7 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
     const std::uint64_t prompt = std::min<std::uint64_t>(kHeadlinePromptTokens, s.n_ctx);
     s.prefill_tokens_per_s = prefill_speed(s.speed, prompt, 0);
     s.ttft_ms = 1000.0 * (double(prompt) / s.prefill_tokens_per_s + 1.0 / s.decode.tokens_per_s);
-    s.cold_start_ms = 1000.0 * cold_start_seconds(run.runtime, s.weights.total_bytes) + s.ttft_ms;
+    s.cold_start_ms = 1000.0 * cold_start_seconds(run.runtime, s.weights().total_bytes) + s.ttft_ms;
 
     // Concurrency: llama.cpp serves its fixed slots; a paged server fills the
     // free pool with sequences of n_ctx (vLLM caps running sequences at max_num_seqs).

@@ -35,7 +35,8 @@ struct Setup {
 
     std::shared_ptr<const TensorInventory> inventory_ptr;  // shared by every evaluation of one model
     const TensorInventory& inventory() const { return *inventory_ptr; }
-    WeightBreakdown weights;
+    std::shared_ptr<const WeightBreakdown> weights_ptr;   // shared when the caller caches it
+    const WeightBreakdown& weights() const { return *weights_ptr; }
 
     std::uint64_t n_ctx = 0;          // context per sequence, tokens
     std::uint64_t n_ctx_alloc = 0;    // tokens the cache is allocated for (all sequences)
@@ -86,7 +87,8 @@ constexpr std::uint64_t kHeadlinePromptTokens = 1024;
 // the runtime supports it and the request asked for (or did not forbid) it.
 // `inventory` may be passed in when several setups of one model are evaluated.
 Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSettings& run,
-                     std::shared_ptr<const TensorInventory> inventory = nullptr);
+                     std::shared_ptr<const TensorInventory> inventory = nullptr,
+                     std::shared_ptr<const WeightBreakdown> weights = nullptr);
 
 // Device bytes for a context length, with the setup's placement kept (for solving safe context).
 double device_bytes_for_context(const Setup& s, std::uint64_t n_ctx);

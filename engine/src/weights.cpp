@@ -3,6 +3,7 @@
 #include "weights.hpp"
 
 #include <cmath>
+#include <utility>
 
 namespace headroom {
 namespace {
@@ -65,8 +66,13 @@ bool is_recurrent_projection(TensorRole r) {
 }  // namespace
 
 WeightBreakdown compute_weights(const ModelArch& arch, const TensorInventory& inventory, const WeightFormat& format) {
+    return compute_weights_from_storage(arch, inventory, assign_tensor_storage(arch, inventory, format), format.is_gguf());
+}
+
+WeightBreakdown compute_weights_from_storage(const ModelArch& arch, const TensorInventory& inventory,
+                                             std::vector<TensorStorage> storage, bool gguf_file) {
     WeightBreakdown w;
-    w.storage = assign_tensor_storage(arch, inventory, format);
+    w.storage = std::move(storage);
     w.layer_bytes.assign(arch.n_layer, 0.0);
     w.layer_routed_bytes.assign(arch.n_layer, 0.0);
 
@@ -129,7 +135,7 @@ WeightBreakdown compute_weights(const ModelArch& arch, const TensorInventory& in
 
     w.bits_per_weight = inventory.params_total > 0 ? w.total_bytes * 8.0 / double(inventory.params_total) : 0.0;
 
-    if (format.is_gguf()) {
+    if (gguf_file) {
         w.file_bytes = aligned + kGgufHeaderFixedBytes + kGgufHeaderBytesPerVocab * double(arch.n_vocab) +
                        kGgufHeaderBytesPerTensor * double(inventory.tensors.size());
     } else {

@@ -29,4 +29,9 @@ struct WeightBreakdown {
 
 WeightBreakdown compute_weights(const ModelArch& arch, const TensorInventory& inventory, const WeightFormat& format);
 
+// The same breakdown over storage already known, e.g. read from a GGUF or
+// safetensors header (weight_file.hpp); `gguf_file` picks the file-size estimate.
+WeightBreakdown compute_weights_from_storage(const ModelArch& arch, const TensorInventory& inventory,
+                                             std::vector<TensorStorage> storage, bool gguf_file);
+
 }  // namespace headroom

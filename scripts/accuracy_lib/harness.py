@@ -448,6 +448,93 @@ def predicted_size(item, rep):
     return float(v) / item["divide"], None
 
 
+# ----------------------------------------------------------------------------- naive baseline
+
+# What a naive calculator predicts for the same row, so the tables show what the modelling buys.
+# Facts: params = the engine report's model.params_total, nominal bits = the number in the quant
+# name (Q4_K_M -> 4, Q8_0 -> 8, F16 -> 16, EXL2-4.65 -> 4.65), bandwidth = the report's per-device
+# hardware.bandwidth_bytes_per_s, FP16 peak = the catalog's (or inline) dense fp16_tflops (fp32_tflops
+# when no tensor figure is published), layers / hidden from the model's config.json. The naive
+# calculator ignores the GPU count (one device's bandwidth and FLOPs), context depth, GQA, flash
+# attention, the runtime and the backend.
+BASELINE_FORMULAS = OrderedDict([
+    ("tg", "bandwidth / (params x nominal bits / 8)"),
+    ("pp", "peak FP16 FLOPs / (2 x params)"),
+    ("pp_caveat", "peak FP16 FLOPs / (2 x params)"),
+    ("file_size", "params x nominal bits / 8"),
+    ("weights_size", "params x nominal bits / 8"),
+    ("kv_cache", "2 x layers x hidden x context x 2 bytes (no GQA)"),
+])
+
+
+def load_catalog_facts():
+    """{model id: config.json dict}, {hardware id: entry} from catalog/*.json (empty when missing)."""
+    models, hardware = {}, {}
+    try:
+        with open(os.path.join(REPO, "catalog", "models.json")) as f:
+            for m in json.load(f).get("models", []):
+                models[m["id"]] = m.get("config") or {}
+    except (OSError, ValueError):
+        pass
+    try:
+        with open(os.path.join(REPO, "catalog", "hardware.json")) as f:
+            for h in json.load(f).get("hardware", []):
+                hardware[h["id"]] = h
+    except (OSError, ValueError):
+        pass
+    return models, hardware
+
+
+def nominal_bits(quant):
+    q = (quant or "").upper()
+    if q in ("F16", "BF16", "FP16"):
+        return 16.0
+    if q == "F32":
+        return 32.0
+    m = re.search(r"(\d+(?:\.\d+)?)", q)
+    return float(m.group(1)) if m else None
+
+
+def _first(cfg, keys):
+    for k in keys:
+        v = cfg.get(k)
+        if isinstance(v, (int, float)) and v > 0:
+            return float(v)
+    tc = cfg.get("text_config")
+    if isinstance(tc, dict):
+        return _first(tc, keys)
+    return None
+
+
+def baseline_value(item, rep, facts):
+    """The naive calculator's number for this row, or None where it has no formula."""
+    metric = item["metric"]
+    if metric not in BASELINE_FORMULAS:
+        return None
+    req = item["request"]
+    model = rep.get("model") or {}
+    params = model.get("params_total")
+    bits = nominal_bits(req.get("quant"))
+    if metric in ("file_size", "weights_size"):
+        return params * bits / 8.0 if params and bits else None
+    if metric == "tg":
+        bw = (rep.get("hardware") or {}).get("bandwidth_bytes_per_s")
+        return bw / (params * bits / 8.0) if bw and params and bits else None
+    if metric in ("pp", "pp_caveat"):
+        hw = req.get("hardware")
+        entry = hw if isinstance(hw, dict) else facts[1].get(hw, {})
+        tflops = entry.get("fp16_tflops") or entry.get("fp32_tflops")
+        return tflops * 1e12 / (2.0 * params) if tflops and params else None
+    if metric == "kv_cache":
+        m = req.get("model")
+        cfg = m if isinstance(m, dict) else facts[0].get(m, {})
+        layers = model.get("layers") or _first(cfg, ("num_hidden_layers", "n_layer", "num_layers", "n_layers"))
+        hidden = _first(cfg, ("hidden_size", "n_embd", "d_model", "dim"))
+        ctx = req.get("context_tokens")
+        return 2.0 * layers * hidden * ctx * 2.0 if layers and hidden and ctx else None
+    return None
+
+
 # ----------------------------------------------------------------------------- engine
 
 def run_engine(binary, requests):
@@ -483,9 +570,10 @@ def pct(sorted_vals, q):
     return sorted_vals[f] + (sorted_vals[c] - sorted_vals[f]) * (k - f)
 
 
-def summarize(scored):
-    ape = sorted(abs(s["error_pct"]) for s in scored)
-    signed = sorted(s["error_pct"] for s in scored)
+def summarize(scored, key="error_pct"):
+    scored = [s for s in scored if s.get(key) is not None]
+    ape = sorted(abs(s[key]) for s in scored)
+    signed = sorted(s[key] for s in scored)
     n = len(ape)
     return {
         "n": n,
@@ -497,19 +585,222 @@ def summarize(scored):
     }
 
 
-def fmt_row(label, s, width=62):
-    return "  %-*s %5d %8.1f %8.1f %7.0f%% %7.0f%% %+9.1f" % (
+def fmt_row(label, s, width=62, b=None):
+    base = "%10s %10s" % ("-", "-")
+    if b and b["n"]:
+        base = "%10.1f %10.1f" % (b["median_ape"], b["p90_ape"])
+    return "  %-*s %5d %8.1f %8.1f %7.0f%% %7.0f%% %+9.1f %s" % (
         width, label[:width], s["n"], s["median_ape"], s["p90_ape"], 100 * s["within_10"], 100 * s["within_25"],
-        s["median_signed"])
+        s["median_signed"], base)
 
 
-HEADER = "  %-62s %5s %8s %8s %8s %8s %9s" % ("", "n", "med|%|", "p90|%|", "<=10%", "<=25%", "med±%")
+HEADER = "  %-62s %5s %8s %8s %8s %8s %9s %10s %10s" % ("", "n", "med|%|", "p90|%|", "<=10%", "<=25%", "med±%",
+                                                       "naive med", "naive p90")
 
 
 def human(v, unit):
     if unit == "bytes":
         return "%.3f GiB" % (v / GiB) if v >= GiB else "%.1f MiB" % (v / MiB)
     return "%.1f" % v
+
+
+# ----------------------------------------------------------------------------- weak spots, page data
+
+def finite(o):
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    if isinstance(o, dict):
+        return {k: finite(v) for k, v in o.items()}
+    if isinstance(o, list):
+        return [finite(v) for v in o]
+    return o
+
+
+def _params(it):
+    return (it.get("engine_model") or {}).get("params_total") or 0
+
+
+def _hw_id(it):
+    h = it["request"].get("hardware")
+    return h if isinstance(h, str) else (h or {}).get("id", "")
+
+
+# Known weak spots, stated plainly on the accuracy page with their numbers from this run.
+WEAK_SPOTS = [
+    ("row-split-multi-gpu", "Old row-split multi-GPU prefill (Dec 2023)",
+     "llama.cpp's Dec-2023 multi-GPU runs split every matrix by rows (before ggml-backend's layer split, "
+     "PR #4766); their prefill readings are far below what the engine predicts and the source's own README calls "
+     "multi-GPU prefill of that era unreliable. Scored apart as pp_caveat, not gated.",
+     lambda it: it["metric"] == "pp_caveat"),
+    ("tensorrt-large-batch", "TensorRT-LLM throughput at large batch",
+     "Aggregate tokens/s at batch 16 to 1280 (static batching, gptSessionBenchmark) is scored against the "
+     "engine's scale-out mode, not single-stream decode; errors stay large and rows the report has no comparable "
+     "number for are not scored. Not gated.",
+     lambda it: it["metric"] == "scale_out" and it["request"].get("runtime") == "tensorrt-llm"),
+    ("70b-multi-gpu-prefill", "70B-class prefill across several GPUs",
+     "In the same runs llama.cpp's pipeline sped up 8B prefill across GPUs but not 70B; the engine applies the "
+     "same layer-split pipelining to both, so 70B multi-GPU prefill is the least certain prefill figure.",
+     lambda it: it["metric"] == "pp" and _params(it) > 60e9 and it["request"].get("gpu_count", 1) > 1),
+    ("apple-cpu-fallback", "Apple CPU fallback",
+     "Rows run on an Apple machine's CPU (no Metal) are few and the CPU path's efficiency is least known; "
+     "treat the engine's CPU numbers on Macs as rough.",
+     lambda it: it["request"].get("backend") == "cpu" and (
+         (it.get("engine_hardware") or {}).get("vendor") == "apple" or _hw_id(it).startswith("apple"))),
+    ("a100-hbm-decode", "A100 (HBM) decode efficiency",
+     "Decode on A100 reaches a smaller share of its HBM bandwidth than GDDR cards do, and that share varies "
+     "between the A100 sources; the engine uses one HBM efficiency, so A100 decode errors are wider than the "
+     "dev-set median.",
+     lambda it: it["metric"] == "tg" and _hw_id(it).startswith("nvidia-a100")),
+]
+
+
+def weak_spots(scored, unscored):
+    out = []
+    for wid, title, text, pred in WEAK_SPOTS:
+        rows = [it for it in scored if pred(it)]
+        metrics = sorted(set(it["metric"] for it in rows))
+        out.append({"id": wid, "title": title, "text": text, "metrics": metrics,
+                    "rows": [it["id"] for it in rows],
+                    "engine": summarize(rows), "baseline": summarize(rows, "baseline_error_pct"),
+                    "unscored": sum(1 for it in unscored if pred(it))})
+    return out
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def row_date(*texts):
+    """'May 2024' from the first ISO date or 'Mon YYYY' in the texts, else None."""
+    for t in texts:
+        t = t or ""
+        m = re.search(r"\b(20\d\d)-(\d\d)(?:-\d\d)?\b", t)
+        if m and 1 <= int(m.group(2)) <= 12:
+            return "%s %s" % (MONTHS[int(m.group(2)) - 1], m.group(1))
+        m = re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (20\d\d)\b", t)
+        if m:
+            i = [x[:3] for x in MONTHS].index(m.group(1))
+            return "%s %s" % (MONTHS[i], m.group(2))
+    return None
+
+
+def source_url(text):
+    m = re.search(r"https?://[^\s,()]+", text or "")
+    return m.group(0).rstrip(".;") if m else None
+
+
+def tool_label(runtime_label):
+    l = runtime_label or ""
+    if "llama-bench" in l:
+        return "llama-bench"
+    if re.search(r"\bmain\b", l):
+        return "llama.cpp main"
+    return l.split(" (")[0].strip()
+
+
+def _sig(v, digits=6):
+    return float("%.*g" % (digits, v)) if isinstance(v, float) and math.isfinite(v) else v
+
+
+def _pct2(v):
+    return round(v, 2) if isinstance(v, float) and math.isfinite(v) else v
+
+
+def page_row(it):
+    row, req = it["row"], it["request"]
+    perf = it["kind"] == "perf"
+    em, eh = it.get("engine_model") or {}, it.get("engine_hardware") or {}
+    mref = req.get("model")
+    notes = (row.get("notes") or "").strip()
+    if perf:
+        runtime_label = row.get("runtime", "")
+        test = row.get("test", "").strip()
+        method = "%s %s" % (tool_label(runtime_label), test)
+        bench = req.get("bench") or {}
+    else:
+        runtime_label = "llama.cpp"
+        test = row.get("what", "").strip() + ((" ctx " + row["context"].strip()) if row.get("context", "").strip() else "")
+        method = test
+        bench = {}
+    return {
+        "id": it["id"], "metric": it["metric"],
+        "model": row.get("model", "").strip(), "model_id": mref if isinstance(mref, str) else em.get("id"),
+        "quant": req.get("quant"),
+        "device": row.get("gpu", "").strip() if perf else None, "hardware_id": (eh.get("id") or _hw_id(it)) if perf else None,
+        "runtime": req.get("runtime"), "runtime_label": runtime_label.strip(),
+        "backend": req.get("backend") if perf else None, "gpus": req.get("gpu_count", 1),
+        "flash_attention": req.get("flash_attention"), "depth": bench.get("depth"),
+        "tokens": (bench.get("tg") or bench.get("pp")) if perf else None,
+        "test": test, "method": method,
+        "measured": it["measured"], "predicted": _sig(it["predicted"]), "baseline": _sig(it.get("baseline")),
+        "error": _pct2(it["error_pct"]), "baseline_error": _pct2(it.get("baseline_error_pct")),
+        "source": it["source"], "url": source_url(row.get("source_url", "")),
+        "date": row_date(row.get("source_url"), row.get("runtime"), notes),
+        "notes": notes[:200] + ("…" if len(notes) > 200 else ""), "assumption": it.get("assumption"),
+    }
+
+
+def metrics_table(scored, summaries, base_summaries, per_source, per_source_base):
+    """Per metric, in METRIC_TITLES order: engine and naive-baseline summaries, gate, per-source rows."""
+    metrics = []
+    for m, title in METRIC_TITLES.items():
+        if m not in summaries:
+            continue
+        srcs = [{"source": k, "engine": v, "baseline": per_source_base.get(m, {}).get(k)}
+                for k, v in per_source.get(m, {}).items() if not k.startswith("by setup")]
+        unit = next((it["unit"] for it in scored if it["metric"] == m), "")
+        metrics.append({"metric": m, "title": title, "unit": unit, "gate": GATES.get(m), "gated": m in GATES,
+                        "engine": summaries[m],
+                        "baseline": base_summaries[m] if base_summaries.get(m, {}).get("n") else None,
+                        "baseline_formula": BASELINE_FORMULAS.get(m), "by_source": srcs})
+    return metrics
+
+
+def page_doc(args, scored, unscored, skipped, unmapped, summaries, base_summaries, per_source, per_source_base,
+             weak, failed, engine_version):
+    """The web page's accuracy.json: every scored row, the tables, the weak spots and the sources."""
+    metrics = metrics_table(scored, summaries, base_summaries, per_source, per_source_base)
+    sources = OrderedDict()
+    for it in sorted(scored + unscored, key=lambda x: x["source"]):
+        row = it["row"]
+        s = sources.setdefault(it["source"], {
+            "source": it["source"], "url": source_url(row.get("source_url", "")),
+            "label": row.get("source_url", "").strip(), "date": None, "rows": 0, "scored": 0, "metrics": {},
+            "runtimes": [], "devices": [], "models": []})
+        s["rows"] += 1
+        s["date"] = s["date"] or row_date(row.get("source_url"), row.get("runtime"), row.get("notes"))
+        if "predicted" in it and it.get("predicted") is not None:
+            s["scored"] += 1
+            s["metrics"][it["metric"]] = s["metrics"].get(it["metric"], 0) + 1
+        for key, val in (("runtimes", (row.get("runtime") or "").split(" (")[0].strip() if it["kind"] == "perf" else None),
+                         ("devices", (row.get("gpu") or "").strip() if it["kind"] == "perf" else None),
+                         ("models", (row.get("model") or "").strip())):
+            if val and val not in s[key]:
+                s[key].append(val)
+    data = os.path.normpath(args.data)
+    parts = data.split(os.sep)
+    if "shared" in parts:
+        data = "/".join(parts[parts.index("shared"):])
+    return {
+        "schema": "headroom-accuracy/1",
+        "generated_by": "scripts/accuracy --page-json",
+        "data": data,
+        "engine_version": engine_version,
+        "gates": GATES,
+        "failed_gates": failed,
+        "counts": {"scored": len(scored), "unscored": len(unscored), "skipped": len(skipped), "unmapped": len(unmapped)},
+        "baseline": {"text": "The naive baseline is a calculator with no efficiency model: decode = bandwidth / (parameters x nominal bits / 8); prefill = peak "
+                             "FP16 FLOPs / (2 x parameters); file and weight sizes = parameters x nominal bits / 8; "
+                             "KV cache = 2 x layers x hidden x context x 2 bytes, ignoring grouped-query attention. "
+                             "One device's bandwidth and FLOPs (it ignores the GPU count), no depth, runtime or "
+                             "backend effects.",
+                     "formulas": BASELINE_FORMULAS},
+        "metrics": metrics,
+        "weak_spots": [{k: w[k] for k in ("id", "title", "text", "metrics", "engine", "baseline", "unscored")}
+                       for w in weak],
+        "sources": list(sources.values()),
+        "rows": [page_row(it) for it in scored],
+    }
 
 
 # ----------------------------------------------------------------------------- main
@@ -522,6 +813,8 @@ def main(argv=None):
     ap.add_argument("--bin", default=os.path.join(REPO, "build", "headroom"), help="headroom binary (default build/headroom)")
     ap.add_argument("--mapping", default=os.path.join(HERE, "mapping.json"))
     ap.add_argument("--json", metavar="FILE", help="write full per-row results here")
+    ap.add_argument("--page-json", metavar="FILE",
+                    help="write the web page's accuracy data here (rows, summaries, naive baseline, weak spots, sources)")
     ap.add_argument("--no-fail", action="store_true", help="always exit 0 after printing")
     ap.add_argument("--worst", type=int, default=10, help="worst rows listed per metric (default 10)")
     ap.add_argument("--quiet-lists", action="store_true", help="do not list skipped/unmapped/unscored rows one by one")
@@ -547,6 +840,8 @@ def main(argv=None):
         sys.stderr.write("accuracy: engine binary %s not found (build it: cmake --build build --target headroom)\n" % args.bin)
         return 2
     reports, dt = run_engine(args.bin, [it["request"] for it in items])
+    facts = load_catalog_facts()
+    engine_version = next((r.get("engine_version") for r in reports if r.get("engine_version")), None)
 
     scored, unscored = [], []
     for it, rep in zip(items, reports):
@@ -568,6 +863,12 @@ def main(argv=None):
         it["predicted"] = pred
         it["error_pct"] = (pred / it["measured"] - 1.0) * 100.0 if it["measured"] else float("nan")
         it["abs_error_pct"] = abs(it["error_pct"])
+        base = baseline_value(it, rep, facts)
+        it["baseline"] = base
+        it["baseline_error_pct"] = (base / it["measured"] - 1.0) * 100.0 if base and it["measured"] else None
+        rm, rh = rep.get("model") or {}, rep.get("hardware") or {}
+        it["engine_model"] = {"id": rm.get("id"), "name": rm.get("name"), "params_total": rm.get("params_total")}
+        it["engine_hardware"] = {"id": rh.get("id"), "name": rh.get("name"), "vendor": rh.get("vendor")}
         scored.append(it)
 
     by_metric = defaultdict(list)
@@ -582,17 +883,19 @@ def main(argv=None):
     out.write("error = predicted/measured - 1; |%%| columns are absolute percentage error; med±%% is the signed median (bias)\n\n")
 
     out.write("OVERALL\n" + HEADER + "\n")
-    summaries = {}
+    summaries, base_summaries = {}, {}
     for m, title in METRIC_TITLES.items():
         if by_metric.get(m):
             summaries[m] = summarize(by_metric[m])
-            out.write(fmt_row(m + (" [gate %.0f%%]" % GATES[m] if m in GATES else ""), summaries[m]) + "\n")
+            base_summaries[m] = summarize(by_metric[m], "baseline_error_pct")
+            out.write(fmt_row(m + (" [gate %.0f%%]" % GATES[m] if m in GATES else ""), summaries[m],
+                              b=base_summaries[m]) + "\n")
     n_scale = sum(1 for it in unscored if it["metric"] == "scale_out")
     if n_scale:
         out.write("  scale_out: %d rows not scored: no aggregate-throughput output in the report\n" % n_scale)
     out.write("\n")
 
-    per_source = {}
+    per_source, per_source_base = {}, {}
     for m, title in METRIC_TITLES.items():
         rows = by_metric.get(m)
         if not rows:
@@ -603,10 +906,12 @@ def main(argv=None):
         for r in rows:
             groups[r["source"]].append(r)
         per_source[m] = {}
+        per_source_base[m] = {}
         for src in sorted(groups, key=lambda k: -len(groups[k])):
             s = summarize(groups[src])
             per_source[m][src] = s
-            out.write(fmt_row(src, s) + "\n")
+            per_source_base[m][src] = summarize(groups[src], "baseline_error_pct")
+            out.write(fmt_row(src, s, b=per_source_base[m][src]) + "\n")
         if m in ("tg", "pp", "pp_caveat"):
             classes = defaultdict(list)
             for r in rows:
@@ -617,7 +922,8 @@ def main(argv=None):
             for c in sorted(classes, key=lambda k: -len(classes[k])):
                 s = summarize(classes[c])
                 per_source[m][c] = s
-                out.write(fmt_row(c, s) + "\n")
+                per_source_base[m][c] = summarize(classes[c], "baseline_error_pct")
+                out.write(fmt_row(c, s, b=per_source_base[m][c]) + "\n")
         worst = sorted(rows, key=lambda r: -r["abs_error_pct"])[:args.worst]
         out.write("  worst %d:\n" % len(worst))
         for r in worst:
@@ -650,6 +956,21 @@ def main(argv=None):
             out.write("        %3d x %s\n" % (c, msg[:160]))
     out.write("\n")
 
+    weak = weak_spots(scored, unscored)
+    out.write("WEAK SPOTS (known; stated on the accuracy page)\n")
+    for w in weak:
+        e, b = w["engine"], w["baseline"]
+        if e["n"]:
+            nums = "n %d, median |err| %.1f%%, p90 %.1f%%, bias %+.1f%%" % (e["n"], e["median_ape"], e["p90_ape"], e["median_signed"])
+            if b["n"]:
+                nums += "; naive median %.1f%%" % b["median_ape"]
+        else:
+            nums = "no scored rows"
+        if w.get("unscored"):
+            nums += "; %d rows not scored" % w["unscored"]
+        out.write("  %s (%s)\n      %s\n" % (w["title"], nums, w["text"]))
+    out.write("\n")
+
     failed = []
     out.write("GATES (dev-set median absolute error)\n")
     for m, lim in GATES.items():
@@ -665,7 +986,8 @@ def main(argv=None):
     if args.json:
         def clean(it):
             d = {k: it.get(k) for k in ("id", "kind", "metric", "source", "desc", "measured", "unit", "predicted",
-                                        "error_pct", "abs_error_pct", "assumption", "unscored", "engine_error", "field")}
+                                        "error_pct", "abs_error_pct", "baseline", "baseline_error_pct", "assumption",
+                                        "unscored", "engine_error", "field")}
             d["request"] = it["request"]
             d["row"] = it["row"]
             return d
@@ -673,24 +995,31 @@ def main(argv=None):
             "data": os.path.normpath(args.data),
             "engine": args.bin,
             "gates": GATES,
+            "engine_version": engine_version,
+            "metric_titles": METRIC_TITLES,
             "summary": summaries,
+            "baseline_formulas": BASELINE_FORMULAS,
+            "baseline_summary": base_summaries,
             "per_source": per_source,
+            "per_source_baseline": per_source_base,
+            "weak_spots": weak,
+            "metrics": metrics_table(scored, summaries, base_summaries, per_source, per_source_base),
             "failed_gates": failed,
             "rows": [clean(it) for it in items],
             "skipped": skipped,
             "unmapped": unmapped,
         }
-        def finite(o):
-            if isinstance(o, float) and not math.isfinite(o):
-                return None
-            if isinstance(o, dict):
-                return {k: finite(v) for k, v in o.items()}
-            if isinstance(o, list):
-                return [finite(v) for v in o]
-            return o
         with open(args.json, "w") as f:
             json.dump(finite(doc), f, indent=1)
         out.write("wrote %s\n" % args.json)
+
+    if args.page_json:
+        doc = page_doc(args, scored, unscored, skipped, unmapped, summaries, base_summaries, per_source,
+                       per_source_base, weak, failed, engine_version)
+        os.makedirs(os.path.dirname(os.path.abspath(args.page_json)), exist_ok=True)
+        with open(args.page_json, "w") as f:
+            json.dump(finite(doc), f, separators=(",", ":"))
+        out.write("wrote %s\n" % args.page_json)
 
     if failed and not args.no_fail:
         out.write("accuracy: FAIL (%s)\n" % ", ".join(failed))

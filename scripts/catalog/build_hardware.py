@@ -5,6 +5,9 @@
 
 DIR defaults to ../shared beside the repository (or /work/shared). Source keys in
 the csv's `sources` column are expanded with the key table in hardware-notes.md.
+Rows the shared csv lacks come from scripts/catalog/hardware_extra.jsonl (one JSON
+object per line, already in catalog form with an explicit id, aliases, sources and
+notes); they are appended after the csv rows, so the csv ids stay stable.
 The output is deterministic: rerunning on the same csv gives the same file.
 """
 import argparse
@@ -157,6 +160,10 @@ def alias_candidates(vendor, name, entry_id):
                f"{ddr}-{speed} {ch}-channel"}
         if ch == "2":
             out.add(f"dual-channel {ddr}-{speed}")
+    # "rtx 4090 laptop gpu" is also typed without "gpu"
+    for a in list(out):
+        if a.endswith(" laptop gpu"):
+            out.add(a[: -len(" gpu")])
     # spaces and dashes: "a100 40gb" and "a100-40gb"
     for a in list(out):
         out.add(a.replace(" ", "-"))
@@ -317,6 +324,56 @@ def convert(row, keys):
         entry["name"] = f"CPU: {name}"
     return entry
 
+EXTRA_PATH = os.path.join(REPO, "scripts", "catalog", "hardware_extra.jsonl")
+EXTRA_NUMBERS = ["memory_gb", "bandwidth_gbs", "fp16_tflops", "fp8_tflops", "int8_tops", "fp4_tflops", "fp32_tflops",
+                 "tdp_w", "year", "price_usd"]
+VENDOR_LABEL = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel", "apple": "Apple"}
+
+def convert_extra(rec, line_no):
+    """A hardware_extra.jsonl record -> a catalog entry (same field order as convert())."""
+    where = f"hardware_extra.jsonl:{line_no}"
+    for key in ("id", "vendor", "name", "arch", "form_factor", "memory_gb", "memory_type", "bandwidth_gbs", "sources"):
+        if rec.get(key) in (None, "", []):
+            sys.exit(f"build_hardware: {where}: {key} is required")
+    vendor = rec["vendor"]
+    unified = bool(rec.get("unified_memory", vendor in ("apple", "cpu")))
+    entry = {
+        "id": rec["id"],
+        "name": f"CPU: {rec['name']}" if vendor == "cpu" else f"{VENDOR_LABEL[vendor]} {rec['name']}",
+        "aliases": [],
+        "vendor": vendor,
+        "arch": rec["arch"],
+        "form_factor": rec["form_factor"],
+    }
+    for key in EXTRA_NUMBERS[:2]:
+        entry[key] = rec[key]
+    entry["memory_type"] = rec["memory_type"]
+    for key in ("bandwidth_gbs", "fp16_tflops", "fp8_tflops", "int8_tops", "fp4_tflops", "fp32_tflops"):
+        entry[key] = rec.get(key)
+    entry["unified_memory"] = unified
+    entry["system_memory_gb"] = rec["memory_gb"] if unified else None
+    entry["system_bandwidth_gbs"] = rec["bandwidth_gbs"] if unified else None
+    entry["interconnect"] = rec.get("interconnect")
+    entry["interconnect_gbs"] = interconnect_gbs(rec.get("interconnect") or "", unified)
+    for key in ("tdp_w", "year", "price_usd"):
+        entry[key] = rec.get(key)
+    entry["sources"] = list(rec["sources"])
+    entry["notes"] = rec.get("notes", "")
+    return entry
+
+def load_extra(path):
+    entries, explicit = [], {}
+    if not os.path.exists(path):
+        return entries, explicit
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            entries.append(convert_extra(rec, n))
+            explicit[rec["id"]] = [a.lower() for a in rec.get("aliases", [])]
+    return entries, explicit
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     default_shared = os.path.join(os.path.dirname(REPO), "shared")
@@ -330,6 +387,8 @@ def main():
     with open(os.path.join(args.shared, "data", "hardware.csv"), encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     entries = [convert(r, keys) for r in rows]
+    extra, extra_aliases = load_extra(EXTRA_PATH)
+    entries += extra
 
     ids = [e["id"] for e in entries]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
@@ -338,9 +397,16 @@ def main():
 
     # Aliases: drop any that would name two entries (or another entry's id), then
     # add the preferred owners of the ambiguous ones.
-    candidates = {e["id"]: alias_candidates(e["vendor"], e["name"].split(": ", 1)[-1]
-                                            .replace(e["name"].split(" ")[0] + " ", "", 1)
-                                            if e["vendor"] != "cpu" else e["name"], e["id"]) for e in entries}
+    candidates = {}
+    for e in entries:
+        if e["id"] in extra_aliases:  # extra rows: their own aliases, plus the derived ones for GPUs
+            derived = set() if e["vendor"] == "cpu" else alias_candidates(
+                e["vendor"], e["name"].replace(e["name"].split(" ")[0] + " ", "", 1), e["id"])
+            candidates[e["id"]] = derived | set(extra_aliases[e["id"]])
+            continue
+        candidates[e["id"]] = alias_candidates(e["vendor"], e["name"].split(": ", 1)[-1]
+                                               .replace(e["name"].split(" ")[0] + " ", "", 1)
+                                               if e["vendor"] != "cpu" else e["name"], e["id"])
     owners = {}
     for entry_id, aliases in candidates.items():
         for a in aliases:
@@ -355,7 +421,7 @@ def main():
         sys.exit(f"build_hardware: preferred aliases name unknown ids: {missing}")
 
     doc = {"schema_version": 1,
-           "generated_by": "scripts/catalog/build_hardware.py from shared/data/hardware.csv; edit the csv or the script, not this file",
+           "generated_by": "scripts/catalog/build_hardware.py from shared/data/hardware.csv and scripts/catalog/hardware_extra.jsonl; edit those or the script, not this file",
            "hardware": entries}
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(doc, f, indent=2, ensure_ascii=False)

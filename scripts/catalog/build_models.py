@@ -7,7 +7,12 @@ puts them back into one flat config.json-style `config` object that
 engine/src/config_import.cpp reads, and maps the other fields to the form
 catalog/SCHEMA.md describes.
 
-Usage: scripts/catalog/build_models.py [--src models.jsonl] [--out catalog/models.json]
+Records the shared file lacks come from scripts/catalog/models_extra.jsonl (same
+record form; a record with "base": "<id>" starts from that shared record's
+architecture and overrides the keys it gives). Every extra record carries its own
+sources; ids must not collide with the shared file's.
+
+Usage: scripts/catalog/build_models.py [--src models.jsonl] [--extra models_extra.jsonl] [--out catalog/models.json]
 """
 import argparse
 import json
@@ -19,6 +24,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 DEFAULT_SRC = os.path.abspath(os.path.join(ROOT, "..", "shared", "data", "models.jsonl"))
 DEFAULT_OUT = os.path.join(ROOT, "catalog", "models.json")
+DEFAULT_EXTRA = os.path.join(HERE, "models_extra.jsonl")
+
+# Keys an extra record never inherits from its "base" record (facts about the base checkpoint).
+BASE_DROP = {"id", "hf_repo", "sources", "notes", "params_published", "params_status", "params_note", "confirmed",
+             "unconfirmed_fields", "release_date", "kv_cache"}
 
 # Records the engine cannot represent with its layer kinds (reported, not emitted).
 UNMODELLED = {
@@ -77,6 +87,49 @@ OLLAMA = {
     "phi-4-mini-instruct": ["phi4-mini:3.8b"], "smollm2-135m": ["smollm2:135m"], "smollm2-360m": ["smollm2:360m"],
     "smollm2-1.7b": ["smollm2:1.7b"], "olmo-2-1124-7b": ["olmo2:7b"], "olmo-2-1124-13b": ["olmo2:13b"],
     "c4ai-command-r7b-12-2024": ["command-r7b:7b"],
+    # Ollama library tags for further catalog entries (library names as Ollama publishes them).
+    "llama-2-7b": ["llama2:7b"], "llama-2-13b": ["llama2:13b"], "llama-2-70b": ["llama2:70b"],
+    "tinyllama-1.1b-chat-v1.0": ["tinyllama:1.1b"], "codellama-7b": ["codellama:7b"], "codellama-13b": ["codellama:13b"],
+    "codellama-34b": ["codellama:34b"], "codellama-70b": ["codellama:70b"], "phi-3-medium-4k-instruct": ["phi3:14b"],
+    "phi-3.5-mini-instruct": ["phi3.5:3.8b"], "gemma-2b": ["gemma:2b"], "gemma-7b": ["gemma:7b"], "qwq-32b": ["qwq:32b"],
+    "codestral-22b-v0.1": ["codestral:22b"], "mistral-large-instruct-2411": ["mistral-large:123b"],
+    "c4ai-command-r-08-2024": ["command-r:35b"], "c4ai-command-r-plus-08-2024": ["command-r-plus:104b"],
+    "deepseek-v2-lite": ["deepseek-v2:16b"], "deepseek-v2": ["deepseek-v2:236b"],
+    "deepseek-coder-v2-lite-instruct": ["deepseek-coder-v2:16b"], "deepseek-coder-v2-instruct": ["deepseek-coder-v2:236b"],
+    "falcon3-1b": ["falcon3:1b"], "falcon3-3b": ["falcon3:3b"], "falcon3-7b": ["falcon3:7b"], "falcon3-10b": ["falcon3:10b"],
+    "granite-3.3-8b-instruct": ["granite3.3:8b"], "granite-3.3-2b-instruct": ["granite3.3:2b"],
+    "granite-4.0-h-small": ["granite4:small-h"], "granite-4.0-h-tiny": ["granite4:tiny-h"],
+    "exaone-3.5-2.4b-instruct": ["exaone3.5:2.4b"], "exaone-3.5-7.8b-instruct": ["exaone3.5:7.8b"],
+    "exaone-3.5-32b-instruct": ["exaone3.5:32b"], "starcoder2-3b": ["starcoder2:3b"], "starcoder2-7b": ["starcoder2:7b"],
+    "starcoder2-15b": ["starcoder2:15b"], "aya-expanse-8b": ["aya-expanse:8b"], "aya-expanse-32b": ["aya-expanse:32b"],
+    "aya-23-8b": ["aya:8b"], "hermes-3-llama-3.1-8b": ["hermes3:8b"], "hermes-3-llama-3.1-70b": ["hermes3:70b"],
+    "zephyr-7b-beta": ["zephyr:7b"], "llama-3.1-nemotron-70b-instruct": ["nemotron:70b"],
+    "magistral-small-2506": ["magistral:24b"], "devstral-small-2505": ["devstral:24b"],
+    "mistral-small-3.1-24b-instruct-2503": ["mistral-small3.1:24b"], "mistral-small-3.2-24b-instruct-2506": ["mistral-small3.2:24b"],
+    "qwen2.5-vl-3b-instruct": ["qwen2.5vl:3b"], "qwen2.5-vl-7b-instruct": ["qwen2.5vl:7b"],
+    "qwen2.5-vl-32b-instruct": ["qwen2.5vl:32b"], "qwen2.5-vl-72b-instruct": ["qwen2.5vl:72b"],
+    "qwen3-vl-2b-instruct": ["qwen3-vl:2b"], "qwen3-vl-4b-instruct": ["qwen3-vl:4b"], "qwen3-vl-8b-instruct": ["qwen3-vl:8b"],
+    "qwen3-vl-32b-instruct": ["qwen3-vl:32b"], "qwen3-vl-30b-a3b-instruct": ["qwen3-vl:30b"],
+    "qwen3-vl-235b-a22b-instruct": ["qwen3-vl:235b"], "phi-4-reasoning": ["phi4-reasoning:14b"],
+    "phi-4-mini-reasoning": ["phi4-mini-reasoning:3.8b"], "glm-4-9b-chat-hf": ["glm4:9b"],
+    "qwen1.5-0.5b": ["qwen:0.5b"], "qwen1.5-1.8b": ["qwen:1.8b"], "qwen1.5-4b": ["qwen:4b"], "qwen1.5-7b": ["qwen:7b"],
+    "qwen1.5-14b": ["qwen:14b"], "qwen1.5-32b": ["qwen:32b"], "codeqwen1.5-7b": ["codeqwen:7b"],
+    "qwen2-0.5b": ["qwen2:0.5b"], "qwen2-1.5b": ["qwen2:1.5b"], "qwen2-7b": ["qwen2:7b"], "qwen2-72b": ["qwen2:72b"],
+    "stablelm-zephyr-3b": ["stablelm-zephyr:3b"], "stablelm-2-1.6b": ["stablelm2:1.6b"], "yi-coder-9b-chat": ["yi-coder:9b"],
+    "mathstral-7b-v0.1": ["mathstral:7b"], "phi-2": ["phi:2.7b"], "codegemma-7b": ["codegemma:7b"],
+    "falcon-7b": ["falcon:7b"], "falcon-40b": ["falcon:40b"], "falcon-180b": ["falcon:180b"],
+    "llama-4-scout-17b-16e-instruct": ["llama4:scout"], "llama-4-maverick-17b-128e-instruct": ["llama4:maverick"],
+    "smollm-135m": ["smollm:135m"], "smollm-360m": ["smollm:360m"], "smollm-1.7b": ["smollm:1.7b"],
+    "qwen2.5-coder-0.5b-instruct": ["qwen2.5-coder:0.5b"], "qwen2.5-coder-1.5b-instruct": ["qwen2.5-coder:1.5b"],
+    "phi-3-mini-128k-instruct": ["phi3:3.8b-mini-128k-instruct"],
+}
+
+# Other names people search with (no Ollama tag), per id.
+EXTRA_ALIASES = {
+    "mistral-small-24b-instruct-2501": ["mistral-small-24b", "mistral small 24b", "mistral small 3"],
+    "llama-7b": ["llama 1 7b", "llama1 7b"], "llama-13b": ["llama 1 13b", "llama1 13b"],
+    "llama-30b": ["llama 1 30b", "llama-33b", "llama 1 33b"], "llama-65b": ["llama 1 65b", "llama1 65b"],
+    "kimi-k2-instruct-0905": ["kimi k2 0905", "kimi-k2-0905"],
 }
 
 # GGUF repositories confirmed by public-repository mentions (find_string over stored GitHub files).
@@ -87,7 +140,17 @@ GGUF = {
     "gpt-oss-20b": ["unsloth/gpt-oss-20b-GGUF"],
     "gpt-oss-120b": ["unsloth/gpt-oss-120b-GGUF"],
     "gemma-3-27b-it": ["unsloth/gemma-3-27b-it-GGUF"],
+    # Confirmed by find_string over stored public repositories (download URLs, llama-server -hf lines).
+    "mistral-small-24b-instruct-2501": ["bartowski/Mistral-Small-24B-Instruct-2501-GGUF"],
+    "qwen2.5-coder-32b-instruct": ["bartowski/Qwen2.5-Coder-32B-Instruct-GGUF"],
+    "qwen2.5-7b": ["bartowski/Qwen2.5-7B-Instruct-GGUF"],
+    "deepseek-r1": ["unsloth/DeepSeek-R1-GGUF"],
+    "c4ai-command-r7b-12-2024": ["dranger003/c4ai-command-r7b-12-2024-GGUF"],
+    "qwen3-30b-a3b-instruct-2507": ["unsloth/Qwen3-30B-A3B-Instruct-2507-GGUF"],
 }
+GGUF["llama-3.1-8b"] = GGUF["llama-3.1-8b"] + ["lmstudio-community/Meta-Llama-3.1-8B-Instruct-GGUF"]
+GGUF["gpt-oss-20b"] = GGUF["gpt-oss-20b"] + ["ggml-org/gpt-oss-20b-GGUF"]
+GGUF["qwen3-30b-a3b"] = GGUF["qwen3-30b-a3b"] + ["Qwen/Qwen3-30B-A3B-GGUF"]
 
 NAME_OVERRIDES = {
     "gpt-oss-20b": "gpt-oss-20b", "gpt-oss-120b": "gpt-oss-120b",
@@ -185,6 +248,29 @@ def params_published(rec):
         return {"total": round(float(p["total_b"]) * 1e9), "active": round(float(act) * 1e9) if act else None,
                 "exact": False, "scope": "model", "source": src}
     return None
+
+
+# params_published scopes that count the text decoder the engine counts; exact totals of
+# other scopes (vision tower, MTP layer, FP8 scales, duplicate lm_head) are kept but not
+# compared (tests/test_config_import.cpp skips them the same way).
+COMPARABLE_SCOPES = {"model", "same_shapes", "third_party"}
+
+
+def params_status(rec, notes):
+    """computed_matches_published_exact exactly when an exact, comparable total exists
+    (the engine's total is then checked against it within 1.5 %)."""
+    p = params_published(rec)
+    status = rec["params_status"]
+    comparable = bool(p) and p["exact"] and p["scope"] in COMPARABLE_SCOPES
+    if comparable and status != "computed_matches_published_exact":
+        notes.append("params_status: the exact published total (scope %s) is checked against the engine's count"
+                     % p["scope"])
+        return "computed_matches_published_exact"
+    if not comparable and status == "computed_matches_published_exact":
+        notes.append("params_status: the exact published total covers %s, not the text decoder alone; the engine's"
+                     " count is not compared with it" % (p["scope"] if p else "nothing"))
+        return "computed_from_config_fields"
+    return status
 
 
 def synth_nemotron_pattern(n_layer, n_m, n_att, n_mlp):
@@ -335,7 +421,7 @@ def convert(rec):
     name = display_name(rec, repo)
     aliases = []
     variant_ids = [v.split("/", 1)[1].lower() for v in variants]
-    for a in OLLAMA.get(rec["id"], []) + variants + variant_ids + [name.lower()]:
+    for a in OLLAMA.get(rec["id"], []) + EXTRA_ALIASES.get(rec["id"], []) + variants + variant_ids + [name.lower()]:
         if a not in aliases and a != rec["id"] and a != repo:
             aliases.append(a)
     ctx = rec.get("max_position_embeddings") or rec.get("model_max_length") or 0
@@ -358,7 +444,7 @@ def convert(rec):
         "release_date": release,
         "context_max": ctx,
         "params_published": params_published(rec),
-        "params_status": rec["params_status"],
+        "params_status": params_status(rec, notes),
         "native_format": native_format(rec),
         "config": cfg,
         "sources": list(rec.get("sources") or []),
@@ -371,28 +457,53 @@ def convert(rec):
     return entry
 
 
+def read_jsonl(path):
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                out.append(json.loads(line))
+    return out
+
+
+def resolve_extra(rec, shared):
+    """An extra record with "base" takes the base record's architecture, then its own keys."""
+    if "base" not in rec:
+        return rec
+    base = shared.get(rec["base"])
+    if base is None:
+        sys.exit("models_extra: %s: base %r is not in models.jsonl" % (rec["id"], rec["base"]))
+    out = {k: v for k, v in base.items() if k not in BASE_DROP}
+    out["params_status"] = "computed_from_config_fields"
+    out["params_published"] = None
+    out.update({k: v for k, v in rec.items() if k != "base"})
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--src", default=DEFAULT_SRC)
+    ap.add_argument("--extra", default=DEFAULT_EXTRA)
     ap.add_argument("--out", default=DEFAULT_OUT)
     args = ap.parse_args()
     models, skipped = [], []
-    with open(args.src, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if not line:
-                continue
-            rec = json.loads(line)
-            reason = UNMODELLED.get(rec["model_type"])
-            if reason is None and any(rec.get(k) is None for k in ("hidden_size", "num_hidden_layers", "vocab_size",
-                                                                   "num_attention_heads")):
-                reason = "architecture fields missing in models.jsonl"
-            if reason is None and rec.get("intermediate_size") is None:
-                reason = "intermediate_size missing in models.jsonl"
-            if reason:
-                skipped.append((rec["id"], reason))
-                continue
-            models.append(convert(rec))
+    shared = read_jsonl(args.src)
+    by_id = {r["id"]: r for r in shared}
+    extra = [resolve_extra(r, by_id) for r in (read_jsonl(args.extra) if os.path.exists(args.extra) else [])]
+    clash = sorted({r["id"] for r in extra} & set(by_id))
+    if clash:
+        sys.exit("models_extra: ids already in models.jsonl: %s" % clash)
+    for rec in shared + extra:
+        reason = UNMODELLED.get(rec["model_type"])
+        if reason is None and any(rec.get(k) is None for k in ("hidden_size", "num_hidden_layers", "vocab_size",
+                                                               "num_attention_heads")):
+            reason = "architecture fields missing in models.jsonl"
+        if reason is None and rec.get("intermediate_size") is None:
+            reason = "intermediate_size missing in models.jsonl"
+        if reason:
+            skipped.append((rec["id"], reason))
+            continue
+        models.append(convert(rec))
     ids = [m["id"] for m in models]
     dup = {i for i in ids if ids.count(i) > 1}
     if dup:

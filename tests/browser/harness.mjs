@@ -55,6 +55,9 @@ export async function launch(options = {}) {
         headless: true,
         args: CHROMIUM_ARGS,
         viewport: { width: 1280, height: 900 },
+        // The page registers a service worker (web/sw.js); requests it serves would
+        // bypass page.route and the request log. Tests of offline use pass 'allow'.
+        serviceWorkers: 'block',
         ...options,
     });
     return {

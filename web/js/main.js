@@ -10,6 +10,11 @@ import { createCombobox } from './combobox.js';
 import { renderReport, deviceName, gradeBadge, verdictPill } from './report-view.js';
 import { createFeel } from './feel.js';
 import { createRankView } from './rank-view.js';
+import { createThisMachine, machineDefault } from './this-machine.js';
+import { showAccuracy, showMeasured } from './accuracy-view.js';
+import { createEmbedSection } from './embed-section.js';
+import { registerOffline } from './offline.js';
+import { createCustomModel, decodeModel } from './custom-model.js';
 
 const MODES = [
     { id: 'interactive', label: 'Interactive', text: 'One person chatting: fast first token and smooth streaming count most.' },
@@ -33,6 +38,8 @@ let hardware = [];
 let allQuants = [];
 let state = { ...DEFAULTS };
 let lastReport = null;
+let embedSection = { update() {} };
+let thisMachine = { hardwarePicked() {} };
 let supportedQuants = { runtime: null, list: [] };
 let typingField = null;
 let timer = 0;
@@ -40,6 +47,9 @@ let feel;
 let rankView;
 let modelBox;
 let hardwareBox;
+let customModel = null;  // a model the user brought (custom-model.js); state.custom is its compressed form
+let customKey = '';      // the state.custom customModel was read from
+let customUi;
 
 // ---------- theme ----------
 
@@ -154,6 +164,7 @@ function fillPresets() {
 
 function showControls() {
     modelBox.setValue(state.model);
+    if (customModel) $('#model-input').value = customModel.name ?? 'Custom model';
     hardwareBox.setValue(state.hardware);
     $('#count').value = state.count;
     if (![...$('#runtime').options].some((o) => o.value === state.runtime)) {
@@ -216,13 +227,13 @@ function labelFor(key) {
 
 function names() {
     return {
-        model: models.find((m) => m.id === state.model)?.name ?? lastReport?.model.name ?? state.model,
+        model: (customModel ? customModel.name ?? lastReport?.model.name : null) ?? models.find((m) => m.id === state.model)?.name ?? lastReport?.model.name ?? state.model,
         hardware: hardware.find((x) => x.id === state.hardware)?.name ?? lastReport?.hardware.name ?? state.hardware,
     };
 }
 
 function compute() {
-    const request = toRequest(state);
+    const request = withCustom(toRequest(state));
     const report = engine.estimate(request);
     if (report.ok) {
         clearErrors();
@@ -231,6 +242,7 @@ function compute() {
         setSupportedQuants(report);
         renderReport(report, { onPickQuant: (q) => update({ quant: q }) });
         feel.update(report);
+        showMeasured(report);
     } else {
         showReportError(report.error);
         if (report.error.field === 'quant' || report.error.field === 'runtime') {
@@ -248,6 +260,7 @@ function renderView() {
     $('#results').hidden = view !== 'report';
     $('#view-rank').hidden = !(view === 'models-for-hardware' || view === 'hardware-for-model');
     $('#view-compare').hidden = view !== 'compare';
+    $('#view-accuracy').hidden = view !== 'accuracy';
     for (const a of $$('nav.views a')) {
         a.href = serializeState({ ...state, view: a.dataset.view });
         if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
@@ -260,10 +273,14 @@ function renderView() {
     $('#share-url').value = location.href;
 
     const report = compute();
+    if (view === 'report') embedSection.update(state, report);
     const n = names();
     if (view === 'models-for-hardware' || view === 'hardware-for-model') {
         rankView.show(view, state, n);
         document.title = `${$('#rank-title').textContent} — Headroom`;
+    } else if (view === 'accuracy') {
+        showAccuracy();
+        document.title = 'Accuracy: predicted against measured — Headroom';
     } else if (view === 'compare') {
         renderCompare(n);
         document.title = `Compare devices for ${n.model} — Headroom`;
@@ -287,7 +304,7 @@ function renderCompare(n) {
     const ids = compareIds();
     setText($('#compare-title'), `Compare devices for ${n.model}`);
     setText($('#compare-lede'), `${state.quant === 'auto' ? 'Best quantization per device' : state.quant}, ${state.runtime === 'auto' ? 'recommended runtime' : state.runtime}, ${state.count} device${state.count === '1' ? '' : 's'} each, ${state.mode} mode. Add up to six devices.`);
-    const reports = ids.map((id) => ({ id, r: engine.estimate(toRequest(state, { hardware: id })) }));
+    const reports = ids.map((id) => ({ id, r: engine.estimate(withCustom(toRequest(state, { hardware: id }))) }));
     const head = h('tr', {}, h('th', { scope: 'col', text: 'Device' }), reports.map(({ id, r }) => {
         const name = r.ok ? r.hardware.name : (hardware.find((x) => x.id === id)?.name ?? id);
         return h('th', { scope: 'col' },
@@ -347,8 +364,41 @@ function KEYS_EQUAL(a, b) {
 function fromUrl() {
     typingField = null;
     state = parseState(location.hash);
+    if (state.custom !== customKey) {  // a custom model in the link: read it first
+        loadCustomFromState().then(() => { showControls(); renderView(); });
+        return;
+    }
     showControls();
     renderView();
+}
+
+// ---------- bring your own model ----------
+
+function withCustom(request) {
+    if (customModel) request.model = customModel;
+    return request;
+}
+
+async function loadCustomFromState() {
+    customKey = state.custom;
+    if (!state.custom) {
+        customModel = null;
+        customUi?.reset();
+        return;
+    }
+    try {
+        customModel = await decodeModel(state.custom);
+        customUi?.showShared(customModel);
+    } catch (e) {
+        customModel = null;
+        customUi?.showError(`The custom model in this link could not be read: ${e?.message ?? e}`);
+    }
+}
+
+function dropCustom() {
+    customModel = null;
+    customKey = '';
+    customUi?.reset();
 }
 
 function wireControls() {
@@ -356,12 +406,15 @@ function wireControls() {
     modelBox = createCombobox({
         input: $('#model-input'), listbox: $('#model-list'),
         items: entry(models.map((m) => ({ id: m.id, name: m.name, detail: [m.family, m.params_published > 0 ? fmt.params(m.params_published) : null].filter(Boolean).join(' · '), terms: [m.hf_repo, ...(m.aliases ?? [])] }))),
-        onSelect: (id) => update({ model: id }),
+        onSelect: (id) => { dropCustom(); update({ model: id, custom: '' }); },
     });
     hardwareBox = createCombobox({
         input: $('#hardware-input'), listbox: $('#hardware-list'),
         items: hardware.map((x) => ({ id: x.id, name: x.name, detail: `${fmt.bytes(x.memory_bytes)} · ${fmt.bandwidth(x.bandwidth_bytes_per_s)}`, terms: x.aliases ?? [] })),
-        onSelect: (id) => update({ hardware: id }),
+        onSelect: (id, { raw } = {}) => {
+            update({ hardware: id });
+            if (!raw) thisMachine.hardwarePicked(id, hardware.find((x) => x.id === id)?.name ?? id);
+        },
     });
     const compareBox = createCombobox({
         input: $('#compare-input'), listbox: $('#compare-list'),
@@ -416,14 +469,42 @@ async function boot() {
         reducedMotion,
     });
     rankView = createRankView({ workerUrl: new URL('./rank-worker.js', import.meta.url), onError: () => {} });
+    embedSection = createEmbedSection();
     wireControls();
+    customUi = createCustomModel({
+        engine,
+        els: { drop: $('#byom-drop'), files: $('#byom-files'), config: $('#byom-config'), use: $('#byom-use'),
+               clear: $('#byom-clear'), status: $('#byom-status'), error: $('#byom-error') },
+        onModel: (model, { encoded }) => {
+            customModel = model;
+            customKey = encoded;
+            const before = serializeState(state);
+            update({ custom: encoded, quant: 'auto', view: 'report' });
+            if (serializeState(state) === before) renderView();
+            showControls();
+        },
+        onClear: () => { dropCustom(); update({ custom: '' }); showControls(); },
+    });
+    thisMachine = createThisMachine({
+        engine,
+        els: {
+            root: $('#this-machine'), use: $('#this-machine-use'), status: $('#this-machine-status'), choices: $('#this-machine-choices'),
+            evidence: $('#this-machine-evidence'), evidenceList: $('#this-machine-evidence-list'), forget: $('#this-machine-forget'),
+        },
+        onPick: (id) => { update({ hardware: id }); hardwareBox.setValue(id); },
+        onAsk: () => $('#hardware-input').focus(),
+    });
 
     state = parseState(location.hash);
+    const mine = machineDefault(location.hash, new Set(hardware.map((x) => x.id)));
+    if (mine) state.hardware = mine;  // a link without hardware opens on the remembered machine
+    if (state.custom) await loadCustomFromState();
     history.replaceState(null, '', serializeState(state));
     showControls();
     renderView();
     $('#boot').hidden = true;
     document.body.classList.add('ready');
+    registerOffline();
 }
 
 boot();

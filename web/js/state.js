@@ -13,10 +13,11 @@ export const DEFAULTS = Object.freeze({
     mode: 'balanced',
     view: 'report',
     cmp: '',
+    custom: '',  // a custom model, compressed (custom-model.js); empty for catalog models
 });
 
 export const KEYS = Object.keys(DEFAULTS);
-export const VIEWS = ['report', 'models-for-hardware', 'hardware-for-model', 'compare'];
+export const VIEWS = ['report', 'models-for-hardware', 'hardware-for-model', 'compare', 'accuracy'];
 
 /** Reads a state from a hash or query string ("#a=b&c=d" or "?a=b"). */
 export function parseState(hash) {
@@ -24,21 +25,27 @@ export function parseState(hash) {
     const params = new URLSearchParams(text);
     const state = { ...DEFAULTS };
     for (const key of KEYS) {
-        if (params.has(key)) state[key] = params.get(key).slice(0, 300);
+        if (params.has(key)) state[key] = params.get(key).slice(0, key === 'custom' ? 64000 : 300);
     }
     if (!VIEWS.includes(state.view)) state.view = 'report';
     return state;
 }
 
-/** Writes every control, so the link is complete on its own. */
+/**
+ * Writes every control, so the link is complete on its own. Commas stay
+ * readable (cmp=a,b): URLSearchParams reads "," and "%2C" alike.
+ * Compatibility: keys are never renamed or removed, and a new key's default
+ * must reproduce what links without it meant, so old links keep working.
+ */
 export function serializeState(state) {
     const params = new URLSearchParams();
     for (const key of KEYS) {
         if (key === 'view' && state.view === 'report') continue;
         if (key === 'cmp' && !state.cmp) continue;
+        if (key === 'custom' && !state.custom) continue;
         params.set(key, state[key] ?? '');
     }
-    return `#${params.toString()}`;
+    return `#${params.toString().replace(/%2C/gi, ',')}`;
 }
 
 function numberOrText(text) {
