@@ -130,6 +130,15 @@ EXTRA_ALIASES = {
     "llama-7b": ["llama 1 7b", "llama1 7b"], "llama-13b": ["llama 1 13b", "llama1 13b"],
     "llama-30b": ["llama 1 30b", "llama-33b", "llama 1 33b"], "llama-65b": ["llama 1 65b", "llama1 65b"],
     "kimi-k2-instruct-0905": ["kimi k2 0905", "kimi-k2-0905"],
+    "ministral-8b-instruct-2410": ["ministral 8b", "ministral-8b", "ministral 8b instruct"],
+    "deepseek-v3-0324": ["deepseek v3 0324", "deepseek-v3 0324"],
+    "deepseek-r1-0528": ["deepseek r1 0528", "r1-0528"],
+    "qwen3-30b-a3b-thinking-2507": ["qwen3 30b a3b thinking"],
+    "qwen3-235b-a22b-thinking-2507": ["qwen3 235b a22b thinking"],
+    "qwen3-4b-thinking-2507": ["qwen3 4b thinking"],
+    "granite-4.0-micro": ["granite4:micro", "granite 4 micro"],
+    "hermes-4-70b": ["hermes 4 70b", "hermes4 70b"],
+    "hermes-4-405b": ["hermes 4 405b", "hermes4 405b"],
 }
 
 # GGUF repositories confirmed by public-repository mentions (find_string over stored GitHub files).
