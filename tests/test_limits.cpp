@@ -17,7 +17,9 @@ using nlohmann::json;
 
 namespace {
 
-json base() { return json{{"model", "llama-3.1-8b"}, {"hardware", "nvidia-rtx-4090"}, {"quant", "Q4_K_M"}}; }
+json base() {
+    return json{{"model", "llama-3.1-8b"}, {"hardware", "nvidia-rtx-4090"}, {"quant", "Q4_K_M"}};
+}
 
 json with(const char* key, const json& value) {
     json r = base();
@@ -44,13 +46,17 @@ void check_not_limit_error(const json& report, const std::string& field) {
 
 // A Llama-style config.json with one key replaced.
 json llama_config(const char* key, const json& value) {
-    json c = {{"model_type", "llama"},        {"hidden_size", 64},       {"num_hidden_layers", 2}, {"num_attention_heads", 4},
-              {"num_key_value_heads", 2},     {"intermediate_size", 128}, {"vocab_size", 1000},     {"max_position_embeddings", 4096}};
+    json c = {{"model_type", "llama"},    {"hidden_size", 64},
+              {"num_hidden_layers", 2},   {"num_attention_heads", 4},
+              {"num_key_value_heads", 2}, {"intermediate_size", 128},
+              {"vocab_size", 1000},       {"max_position_embeddings", 4096}};
     c[key] = value;
     return c;
 }
 
-std::string nested(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string nested(int depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+}
 
 }  // namespace
 
@@ -137,7 +143,7 @@ TEST_CASE("Limits: request text over 1 MiB or nested over 32 levels is refused b
     REQUIRE(too_deep["ok"] == false);
     CHECK(too_deep["error"]["code"] == "request_too_deep");
     CHECK(too_deep["error"]["message"].get<std::string>().find("32") != std::string::npos);
-    // Escaped quotes do not end a string early: "\"[[[...". 
+    // Escaped quotes do not end a string early: "\"[[[...".
     json quoted = base();
     quoted["text"] = "\"" + nested(40);
     CHECK(json::parse(estimate_json(quoted.dump(), catalog()))["ok"] == true);
@@ -170,5 +176,6 @@ TEST_CASE("Limits: config.json sizes beyond the model limits are errors naming t
     moe["num_experts_per_tok"] = 2;
     refused(moe, "model.num_experts", "4096");
     // Through the facade the same error reaches the caller, field and all.
-    check_refused(estimate(with("model", llama_config("num_hidden_layers", 5000)), catalog()), "model.num_hidden_layers", "1024");
+    check_refused(estimate(with("model", llama_config("num_hidden_layers", 5000)), catalog()),
+                  "model.num_hidden_layers", "1024");
 }

@@ -16,7 +16,9 @@ using nlohmann::json;
 
 namespace {
 
-json answer(const std::string& text) { return json::parse(estimate_json(text, catalog())); }
+json answer(const std::string& text) {
+    return json::parse(estimate_json(text, catalog()));
+}
 
 // Neither an internal_error nor unparseable: the facade's contract.
 void check_not_internal(const json& r) {
@@ -32,19 +34,24 @@ const char* kTinyLlama =
 
 TEST_CASE("Regression: a non-string id or name in inline hardware is ignored, not an internal error", "[regressions]") {
     // json::value("id", std::string()) threw type_error 302 on {"id": 5}: internal_error.
-    const json r = answer(R"({"model":"llama-3.1-8b","quant":"Q4_K_M","hardware":{"id":5,"name":[1],"vendor":"nvidia","memory_gb":24,"bandwidth_gbs":1000}})");
+    const json r = answer(
+        R"({"model":"llama-3.1-8b","quant":"Q4_K_M","hardware":{"id":5,"name":[1],"vendor":"nvidia","memory_gb":24,"bandwidth_gbs":1000}})");
     check_not_internal(r);
     REQUIRE(r["ok"] == true);
     CHECK(r["hardware"]["id"] == "custom");
     CHECK(r["hardware"]["name"] == "Custom device");
 }
 
-TEST_CASE("Regression: a non-string id or native_format in an inline model is ignored, not an internal error", "[regressions]") {
-    const json r1 = answer(std::string(R"({"hardware":"nvidia-rtx-4090","quant":"Q4_K_M","model":{"id":5,"config":{)") + kTinyLlama + "}}}");
+TEST_CASE("Regression: a non-string id or native_format in an inline model is ignored, not an internal error",
+          "[regressions]") {
+    const json r1 = answer(std::string(R"({"hardware":"nvidia-rtx-4090","quant":"Q4_K_M","model":{"id":5,"config":{)") +
+                           kTinyLlama + "}}}");
     check_not_internal(r1);
     REQUIRE(r1["ok"] == true);
     CHECK(r1["model"]["id"] == "custom");
-    const json r2 = answer(std::string(R"({"hardware":"nvidia-rtx-4090","quant":"Q4_K_M","model":{"native_format":7,)") + kTinyLlama + "}}");
+    const json r2 =
+        answer(std::string(R"({"hardware":"nvidia-rtx-4090","quant":"Q4_K_M","model":{"native_format":7,)") +
+               kTinyLlama + "}}");
     check_not_internal(r2);
     CHECK(r2["ok"] == true);
 }
@@ -52,7 +59,11 @@ TEST_CASE("Regression: a non-string id or native_format in an inline model is ig
 TEST_CASE("Regression: an echoed value cut inside a UTF-8 character no longer breaks the answer", "[regressions]") {
     // dump_short cut the echo at byte 57, inside "é" (2 bytes); the strict dump of
     // the error then threw: internal_error instead of invalid_type.
-    const std::string value = "x" + [] { std::string s; for (int i = 0; i < 40; ++i) s += "\xc3\xa9"; return s; }();
+    const std::string value = "x" + [] {
+        std::string s;
+        for (int i = 0; i < 40; ++i) s += "\xc3\xa9";
+        return s;
+    }();
     const json r = answer(R"({"model":"llama-3.1-8b","hardware":"nvidia-rtx-4090","context_tokens":")" + value + "\"}");
     check_not_internal(r);
     REQUIRE(r["ok"] == false);
@@ -68,20 +79,25 @@ TEST_CASE("Regression: an echoed value cut inside a UTF-8 character no longer br
 TEST_CASE("Regression: a config with millions of layers is refused before anything is allocated", "[regressions]") {
     // num_hidden_layers 3,000,000 took over a minute and 600 MB building the layer
     // list and tensor inventory (4,000,000,000 could not be allocated at all).
-    const json r = answer(R"({"hardware":"nvidia-rtx-4090","quant":"Q4_K_M","model":{"model_type":"llama","hidden_size":64,)"
-                          R"("num_hidden_layers":3000000,"num_attention_heads":4,"intermediate_size":128,"vocab_size":1000}})");
+    const json r =
+        answer(R"({"hardware":"nvidia-rtx-4090","quant":"Q4_K_M","model":{"model_type":"llama","hidden_size":64,)"
+               R"("num_hidden_layers":3000000,"num_attention_heads":4,"intermediate_size":128,"vocab_size":1000}})");
     REQUIRE(r["ok"] == false);
     CHECK(r["error"]["code"] == "out_of_range");
     CHECK(r["error"]["field"] == "model.num_hidden_layers");
     CHECK(r["error"]["message"] == "num_hidden_layers is 3000000; the limit is 1024");
 }
 
-TEST_CASE("Regression: a catalog entry with a non-string name or non-boolean exact loads instead of throwing", "[regressions]") {
+TEST_CASE("Regression: a catalog entry with a non-string name or non-boolean exact loads instead of throwing",
+          "[regressions]") {
     // load_catalog used json::value(), which threw out of the loader (the WASM
     // module answered internal_error for the whole catalog).
-    const std::string models = std::string(R"({"models":[{"id":"m","name":5,"sources":["s"],"params_published":{"total":1e9,"exact":"yes"},"config":{)") +
-                               kTinyLlama + "}}]}";
-    const std::string hardware = R"({"hardware":[{"id":"g","vendor":"nvidia","memory_gb":24,"bandwidth_gbs":1000,"sources":["s"]}]})";
+    const std::string models =
+        std::string(
+            R"({"models":[{"id":"m","name":5,"sources":["s"],"params_published":{"total":1e9,"exact":"yes"},"config":{)") +
+        kTinyLlama + "}}]}";
+    const std::string hardware =
+        R"({"hardware":[{"id":"g","vendor":"nvidia","memory_gb":24,"bandwidth_gbs":1000,"sources":["s"]}]})";
     auto c = load_catalog(models, hardware);
     REQUIRE(c);
     CHECK(c->models.at(0).name == "m");

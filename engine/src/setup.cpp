@@ -162,6 +162,49 @@ void apply_need(Setup& s, const Need& n) {
     s.speed.placement.host_weight_bytes = llama ? std::max(0.0, n.host_weights - s.weights().token_embd_bytes) : n.host_weights;
 }
 
+struct FitPlacement {
+    std::uint32_t gpu_layers = 0;
+    std::uint32_t cpu_moe_layers = 0;
+    Need need;
+};
+
+// The largest n in [lo, hi] with pred(n) true, for a pred that is true up to
+// some point and false after it (pred(lo) is assumed true).
+template <class Pred>
+std::uint32_t last_true(std::uint32_t lo, std::uint32_t hi, Pred pred) {
+    while (lo < hi) {
+        const std::uint32_t mid = lo + (hi - lo + 1) / 2;
+        if (pred(mid)) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}
+
+// llama.cpp --fit's placement for a context (common/common.cpp fit_params):
+// routed experts to the CPU layer by layer first (MoE), then whole layers,
+// until the device(s) hold everything else with the 1 GiB margin to spare. The
+// device bytes fall as experts or layers leave, so each count is found by
+// bisection: the fewest expert layers, then the most GPU layers, that fit.
+FitPlacement fit_placement(const Setup& s, std::uint64_t n_ctx_alloc) {
+    const ModelArch& a = s.model->arch;
+    const double target = s.usable_bytes - llama_fit_margin_bytes();
+    FitPlacement p;
+    p.gpu_layers = a.n_layer;
+    auto fits = [&](std::uint32_t g, std::uint32_t k) { return llama_need(s, g, k, n_ctx_alloc).device <= target; };
+    if (a.is_moe() && !fits(a.n_layer, 0)) {
+        // The fewest k with fits(k): the complement of the last k that does not fit.
+        p.cpu_moe_layers = fits(a.n_layer, a.n_layer)
+                               ? 1 + last_true(0, a.n_layer - 1, [&](std::uint32_t k) { return !fits(a.n_layer, k); })
+                               : a.n_layer;
+    }
+    if (!fits(p.gpu_layers, p.cpu_moe_layers))
+        p.gpu_layers = fits(0, p.cpu_moe_layers)
+                           ? last_true(0, a.n_layer, [&](std::uint32_t g) { return fits(g, p.cpu_moe_layers); })
+                           : 0;
+    p.need = llama_need(s, p.gpu_layers, p.cpu_moe_layers, n_ctx_alloc);
+    return p;
+}
+
 bool offload_allowed(const Setup& s) {
     return is_llama_family(s.run.runtime) && !s.hw.unified_memory && s.hw.vendor != Vendor::cpu &&
            s.run.split == SplitMode::layer;
@@ -277,19 +320,12 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
             s.runtime = runtime_memory(a, s.hw, run, s.n_ctx_alloc, true);
             n = llama_need(s, s.gpu_layers, s.cpu_moe_layers, s.n_ctx_alloc);
         }
+        s.auto_offload = automatic && offload_allowed(s);
         if (automatic && n.device > s.usable_bytes && offload_allowed(s)) {
-            // llama.cpp --fit order: experts to the CPU first (MoE), then whole layers.
-            const double target = s.usable_bytes - llama_fit_margin_bytes();
-            if (a.is_moe()) {
-                std::uint32_t k = 0;
-                while (k < a.n_layer && llama_need(s, s.gpu_layers, k, s.n_ctx_alloc).device > target) ++k;
-                s.cpu_moe_layers = k;
-            }
-            n = llama_need(s, s.gpu_layers, s.cpu_moe_layers, s.n_ctx_alloc);
-            while (s.gpu_layers > 0 && n.device > target) {
-                --s.gpu_layers;
-                n = llama_need(s, s.gpu_layers, s.cpu_moe_layers, s.n_ctx_alloc);
-            }
+            const FitPlacement p = fit_placement(s, s.n_ctx_alloc);
+            s.gpu_layers = p.gpu_layers;
+            s.cpu_moe_layers = p.cpu_moe_layers;
+            n = p.need;
         }
         apply_need(s, n);
     } else {
@@ -390,8 +426,31 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
     const double margin = is_llama_family(run.runtime) ? llama_fit_margin_bytes() : 0.0;
     const double limit = s.usable_bytes - margin;
     const std::uint64_t step = s.kv_layout.ctx_pad > 0 ? s.kv_layout.ctx_pad : 1;
-    if (s.verdict == Verdict::no && !device_ok) {
-        s.safe_context_tokens = 0;
+    if (s.verdict == Verdict::no) {
+        s.safe_context_tokens = 0;  // it does not run at any context
+    } else if (s.verdict == Verdict::offload && s.auto_offload) {
+        // With llama.cpp placing layers itself (--fit), a longer -c moves more
+        // experts or layers to RAM rather than failing: the safe context is the
+        // longest one whose own placement fits the device(s) and system RAM.
+        // (Decode at that context is slower than at the headline placement.)
+        const std::uint32_t seqs = std::max<std::uint32_t>(1, run.n_parallel);
+        auto runs_at = [&](std::uint64_t ctx) {
+            const Need n = fit_placement(s, ctx * seqs).need;
+            return n.device <= limit && n.host_weights + n.host_kv <= s.host_limit_bytes;
+        };
+        if (runs_at(max_ctx)) {
+            s.safe_context_tokens = max_ctx;
+        } else if (!runs_at(step)) {
+            s.safe_context_tokens = 0;
+        } else {
+            std::uint64_t lo = 1, hi = max_ctx / step;  // in steps: lo runs, hi does not
+            while (hi - lo > 1) {
+                const std::uint64_t mid = lo + (hi - lo) / 2;
+                if (runs_at(mid * step)) lo = mid;
+                else hi = mid;
+            }
+            s.safe_context_tokens = lo * step;
+        }
     } else if (device_bytes_for_context(s, max_ctx) <= limit) {
         s.safe_context_tokens = max_ctx;
     } else if (device_bytes_for_context(s, step) > limit) {

@@ -49,6 +49,7 @@ struct Setup {
     // Placement
     std::uint32_t gpu_layers = 0;     // repeating layers on the GPU(s)
     std::uint32_t cpu_moe_layers = 0; // layers whose routed experts sit in system RAM
+    bool auto_offload = false;        // llama.cpp places layers and experts itself (--fit)
     double device_weight_bytes = 0.0;
     double host_weight_bytes = 0.0;
     double host_kv_bytes = 0.0;       // KV/state of CPU layers
@@ -69,6 +70,8 @@ struct Setup {
     double prefill_tokens_per_s = 0.0;
     double ttft_ms = 0.0;
     double cold_start_ms = 0.0;
+    // Longest context that runs: for this placement, or (auto offload) with the
+    // layers --fit would move for it.
     std::uint64_t safe_context_tokens = 0;
     // Serving: how many sequences of n_ctx fit, and their aggregate decode speed.
     std::uint32_t max_concurrency = 0;

@@ -33,14 +33,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const headroom::Catalog& cat = *loaded;
     for (const char* kind : {"models", "hardware", "quants", "runtimes"}) {
         nlohmann::json listing = headroom::catalog_listing(cat, kind);
-        if (!listing.value("ok", false)) headroom_fuzz::fail(std::string("catalog listing failed: ") + kind, listing.dump());
+        if (!listing.value("ok", false))
+            headroom_fuzz::fail(std::string("catalog listing failed: ") + kind, listing.dump());
         (void)listing.dump();  // must not throw on any text the loader accepted
     }
     if (cat.models.empty() || cat.hardware.empty()) return 0;
     const std::string& model = cat.models.front().id;
     const std::string& device = cat.hardware.front().id;
     if (headroom::find_model(cat, model) == nullptr) headroom_fuzz::fail("a loaded model id is not found", model);
-    if (headroom::find_hardware(cat, device) == nullptr) headroom_fuzz::fail("a loaded hardware id is not found", device);
+    if (headroom::find_hardware(cat, device) == nullptr)
+        headroom_fuzz::fail("a loaded hardware id is not found", device);
     (void)headroom::suggest_model(cat, model + "x");
     (void)headroom::suggest_hardware(cat, device + "x");
     nlohmann::json request = {{"model", model}, {"hardware", device}, {"quant", "Q4_K_M"}};

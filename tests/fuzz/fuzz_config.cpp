@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (config.is_discarded()) return 0;
     auto arch = headroom::import_hf_config(config, "model");
     if (!arch) {
-        if (arch.error().code.empty() || arch.error().message.empty()) headroom_fuzz::fail("error without code or message", text);
+        if (arch.error().code.empty() || arch.error().message.empty())
+            headroom_fuzz::fail("error without code or message", text);
         return 0;
     }
     if (arch->layers.size() != arch->n_layer) headroom_fuzz::fail("layer list and num_hidden_layers disagree", text);
@@ -27,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // The same config through the facade, as the page's "paste a config.json" does.
     for (const char* quant : {"Q4_K_M", "F16"}) {
-        nlohmann::json request = {{"model", config}, {"hardware", "nvidia-rtx-4090"}, {"quant", quant}, {"context_tokens", 4096}};
+        nlohmann::json request = {
+            {"model", config}, {"hardware", "nvidia-rtx-4090"}, {"quant", quant}, {"context_tokens", 4096}};
         headroom_fuzz::check_report(headroom::estimate(request, catalog), text);
     }
     return 0;

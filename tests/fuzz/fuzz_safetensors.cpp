@@ -13,22 +13,28 @@ namespace {
 void check(const headroom::SafetensorsReadResult& r, std::uint64_t given, std::uint64_t file_size) {
     if (!r.ok) {
         if (r.error.code.rfind("safetensors_", 0) != 0 || r.error.message.empty())
-            headroom_fuzz::fail("safetensors error without a safetensors_ code or message", r.error.code + ": " + r.error.message);
-        if (r.need_bytes > 0 && r.need_bytes <= given) headroom_fuzz::fail("safetensors_truncated asks for no more bytes than it was given", r.error.message);
+            headroom_fuzz::fail("safetensors error without a safetensors_ code or message",
+                                r.error.code + ": " + r.error.message);
+        if (r.need_bytes > 0 && r.need_bytes <= given)
+            headroom_fuzz::fail("safetensors_truncated asks for no more bytes than it was given", r.error.message);
         return;
     }
     const headroom::SafetensorsHeader& h = r.header;
-    if (h.header_bytes > headroom::kSafetensorsMaxHeaderBytes) headroom_fuzz::fail("header beyond its limit accepted", "");
+    if (h.header_bytes > headroom::kSafetensorsMaxHeaderBytes)
+        headroom_fuzz::fail("header beyond its limit accepted", "");
     if (h.data_offset_bytes != 8 + h.header_bytes) headroom_fuzz::fail("data offset is not 8 + header length", "");
     if (h.data_offset_bytes > given) headroom_fuzz::fail("header read beyond the bytes given", "");
-    if (h.tensors.size() > headroom::kSafetensorsMaxTensorCount) headroom_fuzz::fail("tensor count beyond its limit accepted", "");
+    if (h.tensors.size() > headroom::kSafetensorsMaxTensorCount)
+        headroom_fuzz::fail("tensor count beyond its limit accepted", "");
     for (const headroom::SafetensorsTensor& t : h.tensors) {
-        if (t.end_bytes < t.begin_bytes || t.end_bytes > h.data_bytes) headroom_fuzz::fail("tensor offsets out of order or beyond the data", t.name);
+        if (t.end_bytes < t.begin_bytes || t.end_bytes > h.data_bytes)
+            headroom_fuzz::fail("tensor offsets out of order or beyond the data", t.name);
         if (t.shape.size() > headroom::kSafetensorsMaxDims) headroom_fuzz::fail("tensor with too many dims", t.name);
         const headroom::SafetensorsDtype* d = headroom::safetensors_dtype(t.dtype);
         if (d == nullptr) headroom_fuzz::fail("tensor with an unknown dtype accepted", t.dtype);
     }
-    if (file_size > 0 && h.data_offset_bytes + h.data_bytes > file_size) headroom_fuzz::fail("tensor data beyond the end of the file", "");
+    if (file_size > 0 && h.data_offset_bytes + h.data_bytes > file_size)
+        headroom_fuzz::fail("tensor data beyond the end of the file", "");
 }
 
 }  // namespace

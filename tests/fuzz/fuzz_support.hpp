@@ -70,10 +70,12 @@ inline void check_report(const nlohmann::json& r, const std::string& input) {
     } catch (const std::exception& e) {
         fail(std::string("the answer cannot be serialised: ") + e.what(), "input: " + input);
     }
-    if (!r.is_object() || !r.contains("ok") || !r["ok"].is_boolean()) fail("answer without a boolean ok", r.dump() + "\ninput: " + input);
+    if (!r.is_object() || !r.contains("ok") || !r["ok"].is_boolean())
+        fail("answer without a boolean ok", r.dump() + "\ninput: " + input);
     if (!r["ok"].get<bool>()) {
         const auto& e = r["error"];
-        if (!e.is_object() || !e.contains("code") || !e["code"].is_string() || !e.contains("message") || !e["message"].is_string())
+        if (!e.is_object() || !e.contains("code") || !e["code"].is_string() || !e.contains("message") ||
+            !e["message"].is_string())
             fail("error without code and message", r.dump());
         if (e["code"] == "internal_error") fail("internal_error", r.dump() + "\ninput: " + input);
         if (e["message"].get<std::string>().empty()) fail("error with an empty message", r.dump());
@@ -81,10 +83,12 @@ inline void check_report(const nlohmann::json& r, const std::string& input) {
     }
     check_numbers(r, "report");
     const auto& m = r["memory"];
-    const double parts = m["weights_bytes"].get<double>() + m["kv_cache_bytes"].get<double>() + m["state_bytes"].get<double>() +
-                         m["compute_bytes"].get<double>() + m["runtime_overhead_bytes"].get<double>();
+    const double parts = m["weights_bytes"].get<double>() + m["kv_cache_bytes"].get<double>() +
+                         m["state_bytes"].get<double>() + m["compute_bytes"].get<double>() +
+                         m["runtime_overhead_bytes"].get<double>();
     const double total = m["total_bytes"].get<double>();
-    if (std::fabs(parts - total) > 1e-9 * std::max(1.0, total)) fail("memory.total_bytes is not the sum of its parts", m.dump());
+    if (std::fabs(parts - total) > 1e-9 * std::max(1.0, total))
+        fail("memory.total_bytes is not the sum of its parts", m.dump());
 }
 
 inline void check_report_text(const std::string& text, const std::string& input) {
