@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config_import.hpp"
 #include "estimate.hpp"
 #include "gguf_writer.hpp"
 #include "model_import.hpp"
@@ -286,4 +287,869 @@ TEST_CASE("import: every catalog model's config.json gives the same report as it
         }
     }
     CHECK(compared >= 2 * 200);
+}
+
+// ---------------------------------------------------------------------------
+// GGUF -> config.json for the hybrid, MLA and MoE architectures, on files that
+// carry the metadata keys llama.cpp writes and reads and the tensor names and
+// shapes its loader creates. Key names: src/llama-arch.cpp LLM_KV_NAMES
+// ("%s.attention.key_length_mla", "%s.ssm.time_step_rank", "%s.kda.head_dim",
+// ...); per architecture, the keys each load_arch_hparams reads and the shapes
+// each load_arch_tensors creates (src/models/<arch>.cpp, formerly
+// src/llama-model.cpp), written by convert_hf_to_gguf.py from config.json.
+// Dimensions are tiny; every matrix is F16 and every vector F32 (one element
+// per block), so the bytes are 2 × matrix elements + 4 × vector elements.
+// ---------------------------------------------------------------------------
+namespace {
+
+struct ArchFile {
+    GgufWriter w;
+    std::string arch;
+    std::uint64_t elements = 0, f16 = 0, f32 = 0;
+    explicit ArchFile(std::string a) : arch(std::move(a)) {
+        w.string("general.architecture", arch);
+        w.string("general.name", "tiny " + arch);
+        w.u32("general.file_type", 1);  // LLAMA_FTYPE_MOSTLY_F16
+    }
+    void u32(const std::string& key, std::uint32_t v) { w.u32(arch + "." + key, v); }
+    void f32v(const std::string& key, float v) { w.f32(arch + "." + key, v); }
+    void i32s(const std::string& key, const std::vector<std::int32_t>& v) { w.i32s(arch + "." + key, v); }
+    void t(const std::string& name, const std::vector<std::uint64_t>& ne) {
+        std::uint64_t n = 1;
+        for (auto d : ne) n *= d;
+        elements += n;
+        if (ne.size() >= 2) {
+            w.tensor(name, kF16, ne);
+            f16 += n;
+        } else {
+            w.tensor(name, kF32, ne);
+            f32 += n;
+        }
+    }
+    void blk(int il, const std::string& suffix, const std::vector<std::uint64_t>& ne) {
+        t("blk." + std::to_string(il) + "." + suffix, ne);
+    }
+    // token_embd {64, 128} = 8,192, output_norm {64} = 64, output {64, 128} = 8,192: 16,448 (8,256 tied).
+    void ends(bool output = true) {
+        t("token_embd.weight", {64, 128});
+        t("output_norm.weight", {64});
+        if (output) t("output.weight", {64, 128});
+    }
+    double bytes() const { return 2.0 * double(f16) + 4.0 * double(f32); }
+};
+
+// The common keys: hidden 64, vocab 128 (<arch>.vocab_size and token_embd's rows), 4 heads.
+void common_keys(ArchFile& f, std::uint32_t blocks) {
+    f.u32("block_count", blocks);
+    f.u32("context_length", 8192);
+    f.u32("embedding_length", 64);
+    f.u32("vocab_size", 128);
+    f.u32("attention.head_count", 4);
+    f.f32v("attention.layer_norm_rms_epsilon", 1e-6f);
+}
+
+// Inspects, combines and estimates the file: the report's parameters are the
+// file's elements (all of them, or `params` when some are not loaded), the
+// weight bytes its bytes, and the inventory predicted from the converted config
+// has `predicted` parameters. Returns the inspect result.
+json check_arch(ArchFile& f, double params, double predicted, bool all_loaded = true) {
+    const auto file = f.w.write();
+    const json r = inspect(file, "tiny-" + f.arch + ".gguf");
+    INFO(r.dump().substr(0, 600));
+    REQUIRE(r["ok"] == true);
+    CHECK(r["summary"]["params"].get<double>() == double(f.elements));
+    CHECK(r["summary"]["params_predicted"].get<double>() == predicted);
+    CHECK(r["model"]["weights"]["quant"] == "F16");
+    const json model = combine({r})["model"];
+    const json est = estimate_with(model);
+    INFO(est.dump().substr(0, 600));
+    REQUIRE(est["ok"] == true);
+    CHECK(est["quant"] == "F16");
+    CHECK(est["model"]["params_total"].get<double>() == params);
+    if (all_loaded) {
+        CHECK(params == double(f.elements));
+        CHECK(est["memory"]["weights_bytes"].get<double>() == f.bytes());
+    }
+    return r;
+}
+
+ModelArch arch_of(const json& inspected) {
+    auto a = import_hf_config(inspected["model"]["config"], "config");
+    REQUIRE(a);
+    return *a;
+}
+
+}  // namespace
+
+TEST_CASE("import: deepseek2 GGUF (MLA, q LoRA, leading dense layer, shared expert, sigmoid gating)", "[import][gguf-arch]") {
+    // Keys: src/models/deepseek2.cpp load_arch_hparams (q_lora_rank, kv_lora_rank, key_length_mla,
+    // value_length_mla, leading_dense_block_count, expert_feed_forward_length, expert_shared_count,
+    // expert_gating_func); key_length = kv_lora_rank + rope and value_length = kv_lora_rank and
+    // head_count_kv = 1 as convert_hf_to_gguf.py DeepseekV2Model writes them (MLA run as MQA).
+    ArchFile f("deepseek2");
+    common_keys(f, 3);
+    f.u32("feed_forward_length", 128);
+    f.u32("attention.head_count_kv", 1);
+    f.u32("attention.q_lora_rank", 32);
+    f.u32("attention.kv_lora_rank", 16);
+    f.u32("attention.key_length", 24);      // 16 + 8
+    f.u32("attention.value_length", 16);
+    f.u32("attention.key_length_mla", 20);  // nope 12 + rope 8
+    f.u32("attention.value_length_mla", 12);
+    f.u32("rope.dimension_count", 8);
+    f.u32("leading_dense_block_count", 1);
+    f.u32("expert_feed_forward_length", 32);
+    f.u32("expert_count", 4);
+    f.u32("expert_used_count", 2);
+    f.u32("expert_shared_count", 1);
+    f.u32("expert_gating_func", 2);  // LLAMA_EXPERT_GATING_FUNC_TYPE_SIGMOID: DeepSeek-V3
+    f.f32v("expert_weights_scale", 2.5f);
+    f.ends();
+    for (int il = 0; il < 3; ++il) {
+        // MLA (load_arch_tensors): attn_norm 64 + q_a_norm 32 + kv_a_norm 16 + q_a {64,32} 2,048
+        // + q_b {32, 4×20} 2,560 + kv_a_mqa {64, 16+8} 1,536 + k_b {12,16,4} 768 + v_b {16,12,4} 768
+        // + attn_output {4×12, 64} 3,072 + ffn_norm 64 = 10,928.
+        f.blk(il, "attn_norm.weight", {64});
+        f.blk(il, "attn_q_a_norm.weight", {32});
+        f.blk(il, "attn_kv_a_norm.weight", {16});
+        f.blk(il, "attn_q_a.weight", {64, 32});
+        f.blk(il, "attn_q_b.weight", {32, 80});
+        f.blk(il, "attn_kv_a_mqa.weight", {64, 24});
+        f.blk(il, "attn_k_b.weight", {12, 16, 4});
+        f.blk(il, "attn_v_b.weight", {16, 12, 4});
+        f.blk(il, "attn_output.weight", {48, 64});
+        f.blk(il, "ffn_norm.weight", {64});
+        if (il == 0) {
+            // Dense lead: 3 × 64 × 128 = 24,576.
+            f.blk(il, "ffn_gate.weight", {64, 128});
+            f.blk(il, "ffn_up.weight", {64, 128});
+            f.blk(il, "ffn_down.weight", {128, 64});
+        } else {
+            // MoE: router {64,4} 256 + exp_probs_b 4 + 3 × {64,32,4} 24,576 + shared 3 × {64, 32×1} 6,144 = 30,980.
+            f.blk(il, "ffn_gate_inp.weight", {64, 4});
+            f.blk(il, "exp_probs_b.bias", {4});
+            f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
+            f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
+            f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
+            f.blk(il, "ffn_gate_shexp.weight", {64, 32});
+            f.blk(il, "ffn_up_shexp.weight", {64, 32});
+            f.blk(il, "ffn_down_shexp.weight", {32, 64});
+        }
+    }
+    // 16,448 + (10,928 + 24,576) + 2 × (10,928 + 30,980) = 16,448 + 35,504 + 83,816 = 135,768.
+    REQUIRE(f.elements == 135768);
+    const json r = check_arch(f, 135768, 135768);
+    const json& c = r["model"]["config"];
+    CHECK(c["model_type"] == "deepseek_v3");
+    CHECK(c["num_hidden_layers"] == 3);
+    CHECK(c["q_lora_rank"] == 32);
+    CHECK(c["kv_lora_rank"] == 16);
+    CHECK(c["qk_rope_head_dim"] == 8);
+    CHECK(c["qk_nope_head_dim"] == 12);  // key_length_mla 20 − rope 8
+    CHECK(c["v_head_dim"] == 12);
+    CHECK(c["first_k_dense_replace"] == 1);
+    CHECK(c["n_shared_experts"] == 1);
+    CHECK(c["moe_intermediate_size"] == 32);
+    CHECK(c["intermediate_size"] == 128);
+    CHECK(c["num_experts_per_tok"] == 2);
+    CHECK(c["topk_method"] == "noaux_tc");
+    CHECK(c.contains("head_dim") == false);  // key_length is the latent, not a head
+    const ModelArch a = arch_of(r);
+    CHECK(a.layers[0].attention == AttentionKind::mla);
+    CHECK(a.layers[0].ffn == FfnKind::dense);
+    CHECK(a.layers[2].ffn == FfnKind::moe);
+    // Active: the routed experts of 2 layers are 2 × 24,576 = 49,152, half unused (top 2 of 4).
+    const json est = estimate_with(combine({r})["model"]);
+    CHECK(est["model"]["params_active"].get<double>() == 135768.0 - 24576.0);
+
+    // DeepSeek-V2-Lite shape: no attention.q_lora_rank (llama.cpp reads it only for non-lite models,
+    // attn_q direct), no expert_gating_func (softmax) -> deepseek_v2.
+    ArchFile lite("deepseek2");
+    common_keys(lite, 1);
+    lite.u32("feed_forward_length", 128);
+    lite.u32("attention.kv_lora_rank", 16);
+    lite.u32("attention.key_length_mla", 20);
+    lite.u32("attention.value_length_mla", 12);
+    lite.u32("rope.dimension_count", 8);
+    lite.u32("leading_dense_block_count", 1);
+    lite.u32("expert_feed_forward_length", 32);
+    lite.u32("expert_count", 4);
+    lite.u32("expert_used_count", 2);
+    lite.u32("expert_shared_count", 1);
+    lite.ends();
+    // attn_norm 64 + kv_a_norm 16 + attn_q {64, 4×20} 5,120 + kv_a_mqa 1,536 + k_b 768 + v_b 768
+    // + attn_output 3,072 + ffn_norm 64 + dense 24,576 = 35,984; + 16,448 = 52,432.
+    lite.blk(0, "attn_norm.weight", {64});
+    lite.blk(0, "attn_kv_a_norm.weight", {16});
+    lite.blk(0, "attn_q.weight", {64, 80});
+    lite.blk(0, "attn_kv_a_mqa.weight", {64, 24});
+    lite.blk(0, "attn_k_b.weight", {12, 16, 4});
+    lite.blk(0, "attn_v_b.weight", {16, 12, 4});
+    lite.blk(0, "attn_output.weight", {48, 64});
+    lite.blk(0, "ffn_norm.weight", {64});
+    lite.blk(0, "ffn_gate.weight", {64, 128});
+    lite.blk(0, "ffn_up.weight", {64, 128});
+    lite.blk(0, "ffn_down.weight", {128, 64});
+    REQUIRE(lite.elements == 52432);
+    const json rl = check_arch(lite, 52432, 52432);
+    CHECK(rl["model"]["config"]["model_type"] == "deepseek_v2");
+    CHECK(rl["model"]["config"]["q_lora_rank"] == 0);
+}
+
+TEST_CASE("import: qwen3next GGUF (Gated DeltaNet layers as attn_qkv + attn_gate, gated full attention)", "[import][gguf-arch]") {
+    // Keys: src/models/qwen3next.cpp load_arch_hparams: ssm.conv_kernel, ssm.inner_size (value heads ×
+    // value head dim), ssm.state_size (key head dim), ssm.time_step_rank (value heads), ssm.group_count
+    // (key heads), full_attention_interval, expert_feed_forward_length, expert_shared_feed_forward_length.
+    ArchFile f("qwen3next");
+    common_keys(f, 4);
+    f.u32("attention.head_count_kv", 2);
+    f.u32("attention.key_length", 16);
+    f.u32("attention.value_length", 16);
+    f.u32("rope.dimension_count", 4);
+    f.u32("expert_count", 4);
+    f.u32("expert_used_count", 2);
+    f.u32("expert_feed_forward_length", 32);
+    f.u32("expert_shared_feed_forward_length", 64);
+    f.u32("ssm.conv_kernel", 4);
+    f.u32("ssm.inner_size", 64);  // 4 value heads × 16
+    f.u32("ssm.state_size", 16);
+    f.u32("ssm.time_step_rank", 4);
+    f.u32("ssm.group_count", 2);
+    f.u32("full_attention_interval", 4);
+    f.ends();
+    for (int il = 0; il < 4; ++il) {
+        f.blk(il, "attn_norm.weight", {64});
+        f.blk(il, "post_attention_norm.weight", {64});
+        if (il < 3) {
+            // Linear attention (key_dim 2×16 = 32, value_dim 4×16 = 64, conv_dim 2×32 + 64 = 128):
+            // attn_qkv {64,128} 8,192 + attn_gate {64,64} 4,096 + ssm_conv1d {4,128} 512 + ssm_dt.bias 4
+            // + ssm_a 4 + ssm_ba {64, 2×4} 512 + ssm_norm 16 + ssm_out {64,64} 4,096 = 17,432.
+            f.blk(il, "attn_qkv.weight", {64, 128});
+            f.blk(il, "attn_gate.weight", {64, 64});
+            f.blk(il, "ssm_conv1d.weight", {4, 128});
+            f.blk(il, "ssm_dt.bias", {4});
+            f.blk(il, "ssm_a", {4});
+            f.blk(il, "ssm_ba.weight", {64, 8});
+            f.blk(il, "ssm_norm.weight", {16});
+            f.blk(il, "ssm_out.weight", {64, 64});
+        } else {
+            // Full attention, q doubled for the gate: q {64, 16×4×2} 8,192 + k {64,32} 2,048 + v 2,048
+            // + attn_output {64,64} 4,096 + q/k norms 2 × 16 = 16,416.
+            f.blk(il, "attn_q.weight", {64, 128});
+            f.blk(il, "attn_k.weight", {64, 32});
+            f.blk(il, "attn_v.weight", {64, 32});
+            f.blk(il, "attn_output.weight", {64, 64});
+            f.blk(il, "attn_q_norm.weight", {16});
+            f.blk(il, "attn_k_norm.weight", {16});
+        }
+        // MoE: router 256 + 3 × {64,32,4} 24,576 + shared gate {64} 64 + 3 × {64,64} 12,288 = 37,184.
+        f.blk(il, "ffn_gate_inp.weight", {64, 4});
+        f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
+        f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
+        f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
+        f.blk(il, "ffn_gate_inp_shexp.weight", {64});
+        f.blk(il, "ffn_gate_shexp.weight", {64, 64});
+        f.blk(il, "ffn_up_shexp.weight", {64, 64});
+        f.blk(il, "ffn_down_shexp.weight", {64, 64});
+    }
+    // Norms 128 per layer: 16,448 + 3 × (128 + 17,432 + 37,184) + (128 + 16,416 + 37,184)
+    // = 16,448 + 164,232 + 53,728 = 234,408.
+    REQUIRE(f.elements == 234408);
+    const json r = check_arch(f, 234408, 234408);
+    const json& c = r["model"]["config"];
+    CHECK(c["model_type"] == "qwen3_next");
+    CHECK(c["layer_types"] ==
+          json::array({"linear_attention", "linear_attention", "linear_attention", "full_attention"}));
+    CHECK(c["linear_num_key_heads"] == 2);
+    CHECK(c["linear_num_value_heads"] == 4);
+    CHECK(c["linear_key_head_dim"] == 16);
+    CHECK(c["linear_value_head_dim"] == 16);  // inner_size 64 / 4 value heads
+    CHECK(c["linear_conv_kernel_dim"] == 4);
+    CHECK(c["shared_expert_intermediate_size"] == 64);
+    CHECK(c["moe_intermediate_size"] == 32);
+    CHECK(c["head_dim"] == 16);
+    const ModelArch a = arch_of(r);
+    CHECK(a.layers[0].recurrent == RecurrentKind::gated_deltanet);
+    CHECK(a.layers[0].attention == AttentionKind::none);
+    CHECK(a.layers[3].attention == AttentionKind::full);
+}
+
+TEST_CASE("import: granitehybrid GGUF (Mamba-2 + attention by head_count_kv, MoE with a shared expert)", "[import][gguf-arch]") {
+    // Keys: src/models/granite-hybrid.cpp load_arch_hparams: ssm.* and a per-layer head_count_kv
+    // (0 = Mamba-2 layer); experts use feed_forward_length, the shared expert
+    // expert_shared_feed_forward_length.
+    ArchFile f("granitehybrid");
+    common_keys(f, 3);
+    f.i32s("attention.head_count_kv", {0, 2, 0});
+    f.u32("feed_forward_length", 32);
+    f.u32("expert_count", 4);
+    f.u32("expert_used_count", 2);
+    f.u32("expert_shared_feed_forward_length", 48);
+    f.u32("ssm.conv_kernel", 4);
+    f.u32("ssm.inner_size", 128);  // 2 × hidden, as llama.cpp asserts
+    f.u32("ssm.state_size", 16);
+    f.u32("ssm.time_step_rank", 8);  // Mamba-2 heads
+    f.u32("ssm.group_count", 1);
+    f.u32("rope.dimension_count", 16);
+    f.ends();
+    for (int il = 0; il < 3; ++il) {
+        f.blk(il, "attn_norm.weight", {64});
+        if (il != 1) {
+            // Mamba-2: ssm_in {64, 2×128 + 2×1×16 + 8 = 296} 18,944 + conv {4, 128+32} 640 + conv bias 160
+            // + dt bias 8 + ssm_a {1,8} 8 + ssm_d {1,8} 8 + ssm_norm {128,1} 128 + ssm_out {128,64} 8,192 = 28,088.
+            f.blk(il, "ssm_in.weight", {64, 296});
+            f.blk(il, "ssm_conv1d.weight", {4, 160});
+            f.blk(il, "ssm_conv1d.bias", {160});
+            f.blk(il, "ssm_dt.bias", {8});
+            f.blk(il, "ssm_a", {1, 8});
+            f.blk(il, "ssm_d", {1, 8});
+            f.blk(il, "ssm_norm.weight", {128, 1});
+            f.blk(il, "ssm_out.weight", {128, 64});
+        } else {
+            // Attention, head dim 64/4 = 16: q 4,096 + k {64,32} 2,048 + v 2,048 + o 4,096 = 12,288.
+            f.blk(il, "attn_q.weight", {64, 64});
+            f.blk(il, "attn_k.weight", {64, 32});
+            f.blk(il, "attn_v.weight", {64, 32});
+            f.blk(il, "attn_output.weight", {64, 64});
+        }
+        // ffn_norm 64; router 256 + 3 × {64,32,4} 24,576 + shared 3 × {64,48} 9,216 = 34,048.
+        f.blk(il, "ffn_norm.weight", {64});
+        f.blk(il, "ffn_gate_inp.weight", {64, 4});
+        f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
+        f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
+        f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
+        f.blk(il, "ffn_gate_shexp.weight", {64, 48});
+        f.blk(il, "ffn_up_shexp.weight", {64, 48});
+        f.blk(il, "ffn_down_shexp.weight", {48, 64});
+    }
+    // 16,448 + 2 × (128 + 28,088 + 34,048) + (128 + 12,288 + 34,048) = 16,448 + 124,528 + 46,464 = 187,440.
+    REQUIRE(f.elements == 187440);
+    const json r = check_arch(f, 187440, 187440);
+    const json& c = r["model"]["config"];
+    CHECK(c["model_type"] == "granitemoehybrid");
+    CHECK(c["layer_types"] == json::array({"mamba", "attention", "mamba"}));
+    CHECK(c["num_key_value_heads"] == 2);  // the largest of the per-layer list
+    CHECK(c["intermediate_size"] == 32);
+    CHECK(c["shared_intermediate_size"] == 48);
+    CHECK(c["mamba_d_ssm"] == 128);
+    CHECK(c["mamba_d_state"] == 16);
+    CHECK(c["mamba_n_heads"] == 8);
+    CHECK(c["mamba_n_groups"] == 1);
+    const ModelArch a = arch_of(r);
+    CHECK(a.layers[0].recurrent == RecurrentKind::mamba2);
+    CHECK(a.layers[1].attention == AttentionKind::full);
+    CHECK(a.moe.n_ff_shared == 48);
+}
+
+TEST_CASE("import: nemotron_h GGUF (Mamba-2 / attention / ReLU² MLP blocks from per-layer lists)", "[import][gguf-arch]") {
+    // Keys: src/models/nemotron-h.cpp load_arch_hparams: a block is recurrent when head_count_kv(i) and
+    // feed_forward_length(i) are both 0, attention when only the FFN length is 0, MLP otherwise;
+    // one attn_norm per block; the MLP is up/down with ReLU² (LLM_FFN_RELU_SQR), no gate.
+    ArchFile f("nemotron_h");
+    common_keys(f, 4);
+    f.i32s("attention.head_count_kv", {0, 2, 0, 0});
+    f.i32s("feed_forward_length", {0, 0, 0, 96});
+    f.u32("attention.key_length", 16);
+    f.u32("attention.value_length", 16);
+    f.u32("ssm.conv_kernel", 4);
+    f.u32("ssm.inner_size", 128);
+    f.u32("ssm.state_size", 16);
+    f.u32("ssm.time_step_rank", 8);
+    f.u32("ssm.group_count", 2);
+    f.ends();
+    for (int il = 0; il < 4; ++il) {
+        f.blk(il, "attn_norm.weight", {64});
+        if (il == 0 || il == 2) {
+            // Mamba-2, 2 groups: ssm_in {64, 256 + 64 + 8 = 328} 20,992 + conv {4, 128+64} 768 + bias 192
+            // + dt bias / ssm_a / ssm_d 3 × 8 + ssm_norm {64, 2} 128 + ssm_out 8,192 = 30,296.
+            f.blk(il, "ssm_in.weight", {64, 328});
+            f.blk(il, "ssm_conv1d.weight", {4, 192});
+            f.blk(il, "ssm_conv1d.bias", {192});
+            f.blk(il, "ssm_dt.bias", {8});
+            f.blk(il, "ssm_a", {1, 8});
+            f.blk(il, "ssm_d", {1, 8});
+            f.blk(il, "ssm_norm.weight", {64, 2});
+            f.blk(il, "ssm_out.weight", {128, 64});
+        } else if (il == 1) {
+            // Attention: 4,096 + 2,048 + 2,048 + 4,096 = 12,288.
+            f.blk(il, "attn_q.weight", {64, 64});
+            f.blk(il, "attn_k.weight", {64, 32});
+            f.blk(il, "attn_v.weight", {64, 32});
+            f.blk(il, "attn_output.weight", {64, 64});
+        } else {
+            // MLP: up {64,96} 6,144 + down {96,64} 6,144 = 12,288.
+            f.blk(il, "ffn_up.weight", {64, 96});
+            f.blk(il, "ffn_down.weight", {96, 64});
+        }
+    }
+    // 16,448 + 4 × 64 + 2 × 30,296 + 12,288 + 12,288 = 16,448 + 256 + 60,592 + 24,576 = 101,872.
+    REQUIRE(f.elements == 101872);
+    const json r = check_arch(f, 101872, 101872);
+    const json& c = r["model"]["config"];
+    CHECK(c["model_type"] == "nemotron_h");
+    CHECK(c["hybrid_override_pattern"] == "M*M-");
+    CHECK(c["mlp_hidden_act"] == "relu2");
+    CHECK(c["intermediate_size"] == 96);
+    CHECK(c["mamba_n_groups"] == 2);
+    CHECK(c["head_dim"] == 16);
+    const ModelArch a = arch_of(r);
+    CHECK(a.gated_ffn == false);
+    CHECK(a.layers[3].ffn == FfnKind::dense);
+    CHECK(a.layers[1].ffn == FfnKind::none);
+}
+
+TEST_CASE("import: falcon-h1 GGUF (attention and Mamba-2 side by side in every block)", "[import][gguf-arch]") {
+    // Keys and tensors: src/models/falcon-h1.cpp (every layer recurrent and attention; ssm_in
+    // {n_embd, d_inner + conv_dim + heads}; ssm_norm {d_inner / groups, groups}; ffn_norm without a
+    // ".weight" suffix, as its loader names it).
+    ArchFile f("falcon-h1");
+    common_keys(f, 2);
+    f.u32("attention.head_count_kv", 2);
+    f.u32("attention.key_length", 16);
+    f.u32("attention.value_length", 16);
+    f.u32("feed_forward_length", 96);
+    f.u32("ssm.conv_kernel", 4);
+    f.u32("ssm.inner_size", 64);
+    f.u32("ssm.state_size", 8);
+    f.u32("ssm.time_step_rank", 4);
+    f.u32("ssm.group_count", 1);
+    f.ends();
+    for (int il = 0; il < 2; ++il) {
+        // Mamba-2: conv_dim 64 + 2×8 = 80; ssm_in {64, 64 + 80 + 4 = 148} 9,472 + conv {4,80} 320 + bias 80
+        // + dt bias / a / d 3 × 4 + ssm_norm {64,1} 64 + ssm_out {64,64} 4,096 = 14,044.
+        f.blk(il, "ssm_in.weight", {64, 148});
+        f.blk(il, "ssm_conv1d.weight", {4, 80});
+        f.blk(il, "ssm_conv1d.bias", {80});
+        f.blk(il, "ssm_dt.bias", {4});
+        f.blk(il, "ssm_a", {1, 4});
+        f.blk(il, "ssm_d", {1, 4});
+        f.blk(il, "ssm_norm.weight", {64, 1});
+        f.blk(il, "ssm_out.weight", {64, 64});
+        // Attention 12,288; norms 2 × 64; gated FFN 3 × {64,96} 18,432.
+        f.blk(il, "attn_q.weight", {64, 64});
+        f.blk(il, "attn_k.weight", {64, 32});
+        f.blk(il, "attn_v.weight", {64, 32});
+        f.blk(il, "attn_output.weight", {64, 64});
+        f.blk(il, "attn_norm.weight", {64});
+        f.blk(il, "ffn_norm", {64});
+        f.blk(il, "ffn_gate.weight", {64, 96});
+        f.blk(il, "ffn_up.weight", {64, 96});
+        f.blk(il, "ffn_down.weight", {96, 64});
+    }
+    // 16,448 + 2 × (14,044 + 12,288 + 128 + 18,432) = 16,448 + 2 × 44,892 = 106,232.
+    REQUIRE(f.elements == 106232);
+    const json r = check_arch(f, 106232, 106232);
+    const json& c = r["model"]["config"];
+    CHECK(c["model_type"] == "falcon_h1");
+    CHECK(c["mamba_d_ssm"] == 64);
+    CHECK(c["mamba_n_heads"] == 4);
+    CHECK(c["mamba_d_state"] == 8);
+    CHECK(c["head_dim"] == 16);
+    const ModelArch a = arch_of(r);
+    CHECK(a.layers[1].attention == AttentionKind::full);
+    CHECK(a.layers[1].recurrent == RecurrentKind::mamba2);
+}
+
+TEST_CASE("import: jamba GGUF (Mamba-1 with dt/B/C norms, attention by head_count_kv, MoE every other layer)", "[import][gguf-arch]") {
+    // Keys and tensors: src/models/jamba.cpp (recurrent when head_count_kv(i) = 0; Mamba layers hold
+    // ssm_dt_norm, ssm_b_norm, ssm_c_norm; experts and dense FFN both feed_forward_length wide; a layer
+    // is MoE when it holds ffn_gate_inp).
+    ArchFile f("jamba");
+    common_keys(f, 4);
+    f.i32s("attention.head_count_kv", {0, 0, 2, 0});
+    f.u32("feed_forward_length", 96);
+    f.u32("expert_count", 4);
+    f.u32("expert_used_count", 2);
+    f.u32("ssm.conv_kernel", 4);
+    f.u32("ssm.inner_size", 128);
+    f.u32("ssm.state_size", 8);
+    f.u32("ssm.time_step_rank", 4);
+    f.ends();
+    for (int il = 0; il < 4; ++il) {
+        f.blk(il, "attn_norm.weight", {64});
+        if (il != 2) {
+            // Mamba-1: ssm_in {64,256} 16,384 + conv {4,128} 512 + bias 128 + ssm_x {128, 4+16} 2,560
+            // + dt_norm 4 + ssm_dt {4,128} 512 + dt bias 128 + b_norm 8 + c_norm 8 + ssm_a {8,128} 1,024
+            // + ssm_d 128 + ssm_out {128,64} 8,192 = 29,588.
+            f.blk(il, "ssm_in.weight", {64, 256});
+            f.blk(il, "ssm_conv1d.weight", {4, 128});
+            f.blk(il, "ssm_conv1d.bias", {128});
+            f.blk(il, "ssm_x.weight", {128, 20});
+            f.blk(il, "ssm_dt_norm.weight", {4});
+            f.blk(il, "ssm_dt.weight", {4, 128});
+            f.blk(il, "ssm_dt.bias", {128});
+            f.blk(il, "ssm_b_norm.weight", {8});
+            f.blk(il, "ssm_c_norm.weight", {8});
+            f.blk(il, "ssm_a", {8, 128});
+            f.blk(il, "ssm_d", {128});
+            f.blk(il, "ssm_out.weight", {128, 64});
+        } else {
+            f.blk(il, "attn_q.weight", {64, 64});  // 12,288 with k, v {64,32} and o
+            f.blk(il, "attn_k.weight", {64, 32});
+            f.blk(il, "attn_v.weight", {64, 32});
+            f.blk(il, "attn_output.weight", {64, 64});
+        }
+        f.blk(il, "ffn_norm.weight", {64});
+        if (il % 2 == 1) {
+            // MoE: router 256 + 3 × {64,96,4} 73,728 = 73,984.
+            f.blk(il, "ffn_gate_inp.weight", {64, 4});
+            f.blk(il, "ffn_gate_exps.weight", {64, 96, 4});
+            f.blk(il, "ffn_up_exps.weight", {64, 96, 4});
+            f.blk(il, "ffn_down_exps.weight", {96, 64, 4});
+        } else {
+            f.blk(il, "ffn_gate.weight", {64, 96});  // 3 × 6,144 = 18,432
+            f.blk(il, "ffn_up.weight", {64, 96});
+            f.blk(il, "ffn_down.weight", {96, 64});
+        }
+    }
+    // 16,448 + (128 + 29,588 + 18,432) + (128 + 29,588 + 73,984) + (128 + 12,288 + 18,432)
+    // + (128 + 29,588 + 73,984) = 16,448 + 48,148 + 103,700 + 30,848 + 103,700 = 302,844.
+    REQUIRE(f.elements == 302844);
+    // The predicted inventory has no dt/B/C norms (3 Mamba layers × (4 + 8 + 8) = 60 fewer);
+    // the report counts the file's tensors.
+    const json r = check_arch(f, 302844, 302844 - 60);
+    const json& c = r["model"]["config"];
+    CHECK(c["model_type"] == "jamba");
+    CHECK(c["attn_layer_offset"] == 2);
+    CHECK(c["attn_layer_period"] == 4);  // one attention layer: the period is the layer count
+    CHECK(c["expert_layer_offset"] == 1);
+    CHECK(c["expert_layer_period"] == 2);
+    CHECK(c["mamba_dt_rank"] == 4);
+    CHECK(c["mamba_expand"] == 2.0);  // inner 128 / hidden 64
+    CHECK(c["intermediate_size"] == 96);
+    const ModelArch a = arch_of(r);
+    CHECK(a.layers[0].recurrent == RecurrentKind::mamba1);
+    CHECK(a.layers[2].attention == AttentionKind::full);
+    CHECK(a.layers[1].ffn == FfnKind::moe);
+    CHECK(a.layers[2].ffn == FfnKind::dense);
+}
+
+TEST_CASE("import: kimi-linear GGUF (KDA and MLA layers, 4-D short convolutions, leading dense layer)", "[import][gguf-arch]") {
+    // Keys and tensors: src/models/kimi-linear.cpp (KDA where head_count_kv(i) = 0; kda.head_dim;
+    // ssm_conv1d_q/k/v {d_conv, 1, heads × head_dim, 1}; ssm_a {1, heads, 1, 1}; MLA without q LoRA
+    // through attn_q; leading_dense_block_count; shared experts n_ff_exp × expert_shared_count).
+    ArchFile f("kimi-linear");
+    common_keys(f, 3);
+    f.i32s("attention.head_count_kv", {0, 0, 1});
+    f.u32("feed_forward_length", 128);
+    f.u32("attention.kv_lora_rank", 16);
+    f.u32("attention.key_length", 24);
+    f.u32("attention.value_length", 16);
+    f.u32("attention.key_length_mla", 20);
+    f.u32("attention.value_length_mla", 12);
+    f.u32("rope.dimension_count", 8);
+    f.u32("ssm.conv_kernel", 4);
+    f.u32("kda.head_dim", 16);
+    f.u32("leading_dense_block_count", 1);
+    f.u32("expert_feed_forward_length", 32);
+    f.u32("expert_shared_feed_forward_length", 32);
+    f.u32("expert_shared_count", 1);
+    f.u32("expert_count", 4);
+    f.u32("expert_used_count", 2);
+    f.u32("expert_gating_func", 2);
+    f.ends();
+    for (int il = 0; il < 3; ++il) {
+        f.blk(il, "attn_norm.weight", {64});
+        if (il < 2) {
+            // KDA, 4 heads × 16 = 64: 3 convs {4,1,64,1} 768 + q/k/v {64,64} 12,288 + f_a {64,16} 1,024
+            // + f_b {16,64} 1,024 + beta {64,4} 256 + ssm_a 4 + dt bias 64 + g_a 1,024 + g_b 1,024
+            // + ssm_norm 16 + attn_output 4,096 = 21,588.
+            f.blk(il, "ssm_conv1d_q.weight", {4, 1, 64, 1});
+            f.blk(il, "ssm_conv1d_k.weight", {4, 1, 64, 1});
+            f.blk(il, "ssm_conv1d_v.weight", {4, 1, 64, 1});
+            f.blk(il, "attn_q.weight", {64, 64});
+            f.blk(il, "attn_k.weight", {64, 64});
+            f.blk(il, "attn_v.weight", {64, 64});
+            f.blk(il, "ssm_f_a.weight", {64, 16});
+            f.blk(il, "ssm_f_b.weight", {16, 64});
+            f.blk(il, "ssm_beta.weight", {64, 4});
+            f.blk(il, "ssm_a", {1, 4, 1, 1});
+            f.blk(il, "ssm_dt.bias", {64});
+            f.blk(il, "ssm_g_a.weight", {64, 16});
+            f.blk(il, "ssm_g_b.weight", {16, 64});
+            f.blk(il, "ssm_norm.weight", {16});
+            f.blk(il, "attn_output.weight", {64, 64});
+        } else {
+            // MLA: kv_a_norm 16 + attn_q {64, 4×20} 5,120 + kv_a_mqa 1,536 + k_b 768 + v_b 768 + o 3,072 = 11,280.
+            f.blk(il, "attn_kv_a_norm.weight", {16});
+            f.blk(il, "attn_q.weight", {64, 80});
+            f.blk(il, "attn_kv_a_mqa.weight", {64, 24});
+            f.blk(il, "attn_k_b.weight", {12, 16, 4});
+            f.blk(il, "attn_v_b.weight", {16, 12, 4});
+            f.blk(il, "attn_output.weight", {48, 64});
+        }
+        f.blk(il, "ffn_norm.weight", {64});
+        if (il == 0) {
+            f.blk(il, "ffn_gate.weight", {64, 128});  // 24,576
+            f.blk(il, "ffn_down.weight", {128, 64});
+            f.blk(il, "ffn_up.weight", {64, 128});
+        } else {
+            // router 256 + 3 × 8,192 + shared 3 × 2,048 + exp_probs_b 4 = 30,980.
+            f.blk(il, "ffn_gate_inp.weight", {64, 4});
+            f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
+            f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
+            f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
+            f.blk(il, "ffn_gate_shexp.weight", {64, 32});
+            f.blk(il, "ffn_down_shexp.weight", {32, 64});
+            f.blk(il, "ffn_up_shexp.weight", {64, 32});
+            f.blk(il, "exp_probs_b.bias", {4});
+        }
+    }
+    // 16,448 + (128 + 21,588 + 24,576) + (128 + 21,588 + 30,980) + (128 + 11,280 + 30,980)
+    // = 16,448 + 46,292 + 52,696 + 42,388 = 157,824.
+    REQUIRE(f.elements == 157824);
+    const json r = check_arch(f, 157824, 157824);
+    const json& c = r["model"]["config"];
+    CHECK(c["model_type"] == "kimi_linear");
+    CHECK(c["linear_attn_config"]["num_heads"] == 4);  // ssm_beta's rows
+    CHECK(c["linear_attn_config"]["head_dim"] == 16);
+    CHECK(c["linear_attn_config"]["short_conv_kernel_size"] == 4);
+    CHECK(c["linear_attn_config"]["full_attn_layers"] == json::array({3}));  // 1-indexed
+    CHECK(c["kv_lora_rank"] == 16);
+    CHECK(c["q_lora_rank"] == 0);
+    CHECK(c["qk_nope_head_dim"] == 12);
+    CHECK(c["first_k_dense_replace"] == 1);
+    const ModelArch a = arch_of(r);
+    CHECK(a.layers[0].recurrent == RecurrentKind::kda);
+    CHECK(a.layers[2].attention == AttentionKind::mla);
+}
+
+TEST_CASE("import: gpt-oss GGUF (sinks, biased experts, alternating sliding window)", "[import][gguf-arch]") {
+    // Tensors: src/models/openai-moe.cpp (attn_sinks {n_head}; q/k/v/o biases; ffn_gate_inp bias;
+    // expert biases {n_ff_exp, n_expert} / {n_embd, n_expert}); sliding layers: set_swa_pattern(2).
+    ArchFile f("gpt-oss");
+    common_keys(f, 2);
+    f.u32("attention.head_count_kv", 2);
+    f.u32("attention.key_length", 16);
+    f.u32("attention.value_length", 16);
+    f.u32("rope.dimension_count", 16);
+    f.u32("attention.sliding_window", 128);
+    f.u32("expert_count", 4);
+    f.u32("expert_used_count", 2);
+    f.u32("expert_feed_forward_length", 32);
+    f.ends();
+    for (int il = 0; il < 2; ++il) {
+        // norms 128 + q/k/v/o 12,288 + biases 64 + 32 + 32 + 64 + sinks 4 + router 256 + 4
+        // + experts 24,576 + expert biases 128 + 128 + 256 = 37,960.
+        f.blk(il, "attn_norm.weight", {64});
+        f.blk(il, "post_attention_norm.weight", {64});
+        f.blk(il, "attn_q.weight", {64, 64});
+        f.blk(il, "attn_k.weight", {64, 32});
+        f.blk(il, "attn_v.weight", {64, 32});
+        f.blk(il, "attn_output.weight", {64, 64});
+        f.blk(il, "attn_q.bias", {64});
+        f.blk(il, "attn_k.bias", {32});
+        f.blk(il, "attn_v.bias", {32});
+        f.blk(il, "attn_output.bias", {64});
+        f.blk(il, "attn_sinks.weight", {4});
+        f.blk(il, "ffn_gate_inp.weight", {64, 4});
+        f.blk(il, "ffn_gate_inp.bias", {4});
+        f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
+        f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
+        f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
+        f.blk(il, "ffn_gate_exps.bias", {32, 4});
+        f.blk(il, "ffn_up_exps.bias", {32, 4});
+        f.blk(il, "ffn_down_exps.bias", {64, 4});
+    }
+    // 16,448 + 2 × 37,960 = 92,368.
+    REQUIRE(f.elements == 92368);
+    const json r = check_arch(f, 92368, 92368);
+    const json& c = r["model"]["config"];
+    CHECK(c["model_type"] == "gpt_oss");
+    CHECK(c["sliding_window"] == 128);
+    CHECK(c["layer_types"] == json::array({"sliding_attention", "full_attention"}));
+    CHECK(c["intermediate_size"] == 32);
+    CHECK(c["head_dim"] == 16);
+    const ModelArch a = arch_of(r);
+    CHECK(a.layers[0].attention == AttentionKind::sliding);
+    CHECK(a.layers[1].attention == AttentionKind::full);
+    CHECK(a.attn.sliding_window == 128);
+}
+
+TEST_CASE("import: glm4moe GGUF (leading dense layer, QK norm, an MTP block not loaded)", "[import][gguf-arch]") {
+    // Keys: convert_hf_to_gguf.py Glm4MoeModel writes block_count = layers + nextn_predict_layers;
+    // llama.cpp marks the last nextn_predict_layers blocks TENSOR_SKIP (src/models/glm4-moe.cpp).
+    ArchFile f("glm4moe");
+    common_keys(f, 4);
+    f.u32("nextn_predict_layers", 1);
+    f.u32("feed_forward_length", 128);
+    f.u32("attention.head_count_kv", 2);
+    f.u32("attention.key_length", 16);
+    f.u32("attention.value_length", 16);
+    f.u32("rope.dimension_count", 8);
+    f.u32("leading_dense_block_count", 1);
+    f.u32("expert_count", 4);
+    f.u32("expert_used_count", 2);
+    f.u32("expert_feed_forward_length", 32);
+    f.u32("expert_shared_count", 1);
+    f.u32("expert_gating_func", 2);
+    f.ends();
+    for (int il = 0; il < 4; ++il) {
+        // norms 128 + q/k/v/o 12,288 + q/k/v biases 128 + q/k norms 32 = 12,576.
+        f.blk(il, "attn_norm.weight", {64});
+        f.blk(il, "post_attention_norm.weight", {64});
+        f.blk(il, "attn_q.weight", {64, 64});
+        f.blk(il, "attn_k.weight", {64, 32});
+        f.blk(il, "attn_v.weight", {64, 32});
+        f.blk(il, "attn_output.weight", {64, 64});
+        f.blk(il, "attn_q.bias", {64});
+        f.blk(il, "attn_k.bias", {32});
+        f.blk(il, "attn_v.bias", {32});
+        f.blk(il, "attn_q_norm.weight", {16});
+        f.blk(il, "attn_k_norm.weight", {16});
+        if (il == 0) {
+            f.blk(il, "ffn_gate.weight", {64, 128});  // 24,576
+            f.blk(il, "ffn_up.weight", {64, 128});
+            f.blk(il, "ffn_down.weight", {128, 64});
+        } else {
+            f.blk(il, "ffn_gate_inp.weight", {64, 4});  // 30,980 as deepseek2's
+            f.blk(il, "exp_probs_b.bias", {4});
+            f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
+            f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
+            f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
+            f.blk(il, "ffn_gate_shexp.weight", {64, 32});
+            f.blk(il, "ffn_up_shexp.weight", {64, 32});
+            f.blk(il, "ffn_down_shexp.weight", {32, 64});
+        }
+    }
+    // The MTP block's own tensors: eh_proj {128,64} 8,192 + enorm, hnorm, shared_head_norm 3 × 64.
+    f.blk(3, "nextn.eh_proj.weight", {128, 64});
+    f.blk(3, "nextn.enorm.weight", {64});
+    f.blk(3, "nextn.hnorm.weight", {64});
+    f.blk(3, "nextn.shared_head_norm.weight", {64});
+    // Loaded: 16,448 + (12,576 + 24,576) + 2 × (12,576 + 30,980) = 16,448 + 37,152 + 87,112 = 140,712.
+    // In the file besides: block 3 = 12,576 + 30,980 + 8,384 = 51,940 -> 192,652 elements.
+    REQUIRE(f.elements == 192652);
+    const json r = check_arch(f, 140712, 140712, false);
+    const json& c = r["model"]["config"];
+    CHECK(c["model_type"] == "glm4_moe");
+    CHECK(c["num_hidden_layers"] == 3);
+    CHECK(c["num_nextn_predict_layers"] == 1);
+    CHECK(c["first_k_dense_replace"] == 1);
+    CHECK(c["use_qk_norm"] == true);
+    CHECK(c["attention_bias"] == true);
+    CHECK(c["head_dim"] == 16);
+    const json est = estimate_with(combine({r})["model"]);
+    REQUIRE(est["ok"] == true);
+    // 23 tensors in block 3: 11 attention and norm tensors, 8 MoE, 4 nextn.
+    CHECK(has_text(est["assumptions"], "23 tensors of next-token-prediction layers are in the file but not loaded"));
+}
+
+TEST_CASE("import: llama4 GGUF (interleaved MoE, shared expert, chunked attention as llama.cpp sets it)", "[import][gguf-arch]") {
+    // Keys: LLM_ARCH_LLAMA4 reads expert_feed_forward_length and interleave_moe_layer_step and sets
+    // n_swa = 8192 chunked with set_swa_pattern(4) itself (src/llama-model.cpp); dense layers use
+    // feed_forward_length (intermediate_size_mlp), the shared expert the routed width.
+    ArchFile f("llama4");
+    common_keys(f, 4);
+    f.u32("attention.head_count_kv", 2);
+    f.u32("rope.dimension_count", 16);
+    f.u32("feed_forward_length", 128);
+    f.u32("expert_feed_forward_length", 32);
+    f.u32("expert_count", 4);
+    f.u32("expert_used_count", 1);
+    f.u32("interleave_moe_layer_step", 2);
+    f.ends();
+    for (int il = 0; il < 4; ++il) {
+        // norms 128 + attention 12,288 = 12,416.
+        f.blk(il, "attn_norm.weight", {64});
+        f.blk(il, "ffn_norm.weight", {64});
+        f.blk(il, "attn_q.weight", {64, 64});
+        f.blk(il, "attn_k.weight", {64, 32});
+        f.blk(il, "attn_v.weight", {64, 32});
+        f.blk(il, "attn_output.weight", {64, 64});
+        if ((il + 1) % 2 == 0) {
+            // router 256 + 24,576 + shared 3 × {64,32} 6,144 = 30,976.
+            f.blk(il, "ffn_gate_inp.weight", {64, 4});
+            f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
+            f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
+            f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
+            f.blk(il, "ffn_gate_shexp.weight", {64, 32});
+            f.blk(il, "ffn_up_shexp.weight", {64, 32});
+            f.blk(il, "ffn_down_shexp.weight", {32, 64});
+        } else {
+            f.blk(il, "ffn_gate.weight", {64, 128});  // 24,576
+            f.blk(il, "ffn_up.weight", {64, 128});
+            f.blk(il, "ffn_down.weight", {128, 64});
+        }
+    }
+    // 16,448 + 2 × (12,416 + 24,576) + 2 × (12,416 + 30,976) = 16,448 + 73,984 + 86,784 = 177,216.
+    REQUIRE(f.elements == 177216);
+    const json r = check_arch(f, 177216, 177216);
+    const json& c = r["model"]["config"];
+    CHECK(c["model_type"] == "llama4_text");
+    CHECK(c["intermediate_size"] == 32);
+    CHECK(c["intermediate_size_mlp"] == 128);
+    CHECK(c["mlp_only_layers"] == json::array({0, 2}));
+    CHECK(c["attention_chunk_size"] == 8192);
+    const ModelArch a = arch_of(r);
+    CHECK(a.layers[0].attention == AttentionKind::sliding);
+    CHECK(a.layers[2].attention == AttentionKind::sliding);
+    CHECK(a.layers[3].attention == AttentionKind::full);  // one global layer in four
+    CHECK(a.attn.sliding_window == 8192);
+    CHECK(a.layers[1].ffn == FfnKind::moe);
+    CHECK(a.layers[0].ffn == FfnKind::dense);
+    CHECK(a.moe.n_ff_shared == 32);
+}
+
+TEST_CASE("import: gemma3 GGUF (five sliding layers then one full, four norms, QK norm, tied)", "[import][gguf-arch]") {
+    // Keys: LLM_ARCH_GEMMA3 reads attention.sliding_window and sets set_swa_pattern(6) itself
+    // (src/llama-model.cpp); head dim from attention.key_length (256 in the real models, not hidden/heads).
+    ArchFile f("gemma3");
+    common_keys(f, 6);
+    f.u32("attention.head_count_kv", 1);
+    f.u32("attention.key_length", 32);
+    f.u32("attention.value_length", 32);
+    f.u32("attention.sliding_window", 32);
+    f.u32("feed_forward_length", 128);
+    f.ends(false);  // tied: no output.weight
+    for (int il = 0; il < 6; ++il) {
+        // q {64, 4×32} 8,192 + k {64,32} 2,048 + v 2,048 + o {128,64} 8,192 = 20,480; q/k norms 64;
+        // attn_norm, post_attention_norm, ffn_norm, post_ffw_norm 256; FFN 3 × 8,192 = 24,576: 45,376.
+        f.blk(il, "attn_norm.weight", {64});
+        f.blk(il, "attn_q.weight", {64, 128});
+        f.blk(il, "attn_k.weight", {64, 32});
+        f.blk(il, "attn_v.weight", {64, 32});
+        f.blk(il, "attn_output.weight", {128, 64});
+        f.blk(il, "attn_q_norm.weight", {32});
+        f.blk(il, "attn_k_norm.weight", {32});
+        f.blk(il, "post_attention_norm.weight", {64});
+        f.blk(il, "ffn_norm.weight", {64});
+        f.blk(il, "ffn_gate.weight", {64, 128});
+        f.blk(il, "ffn_up.weight", {64, 128});
+        f.blk(il, "ffn_down.weight", {128, 64});
+        f.blk(il, "post_ffw_norm.weight", {64});
+    }
+    // 8,192 + 64 + 6 × 45,376 = 8,256 + 272,256 = 280,512.
+    REQUIRE(f.elements == 280512);
+    const json r = check_arch(f, 280512, 280512);
+    const json& c = r["model"]["config"];
+    CHECK(c["model_type"] == "gemma3_text");
+    CHECK(c["tie_word_embeddings"] == true);
+    CHECK(c["head_dim"] == 32);
+    CHECK(c["sliding_window"] == 32);
+    CHECK(c["sliding_window_pattern"] == 6);
+    const ModelArch a = arch_of(r);
+    for (int il = 0; il < 5; ++il) CHECK(a.layers[il].attention == AttentionKind::sliding);
+    CHECK(a.layers[5].attention == AttentionKind::full);
+    CHECK(a.norms_per_layer == 4);
+    CHECK(a.attn.qk_norm == true);
+}
+
+TEST_CASE("import: a custom model (GGUF or config.json) ranks hardware as a catalog model does", "[import][rank]") {
+    // "What hardware for this model" with the model inline: the GGUF's own tensors (1,705,216
+    // parameters, Q4_K_M, exact bytes) on every device, and the config.json alone (predicted).
+    const json gguf_model = combine({inspect(tiny_llama_gguf())})["model"];
+    const json by_file = rank_hardware_for_model({{"model", gguf_model}}, catalog());
+    REQUIRE(by_file["ok"] == true);
+    REQUIRE(by_file["items"].size() > 0);
+    for (const auto& it : by_file["items"]) {
+        CHECK(it["model"] == "custom");
+        CHECK(it["model_name"] == "Tiny Llama Test");
+        CHECK(it["quant"] == "Q4_K_M");  // the file's own quant, not a ranking candidate
+        CHECK(it["params_total"].get<double>() == kTinyLlamaParams);
+    }
+    const json by_config = rank_hardware_for_model({{"model", {{"config", gguf_model["config"]}}}}, catalog());
+    REQUIRE(by_config["ok"] == true);
+    CHECK(by_config["items"].size() == by_file["items"].size());
+    for (const auto& it : by_config["items"]) CHECK(it["params_total"].get<double>() == kTinyLlamaParams);
 }

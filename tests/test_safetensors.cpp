@@ -42,7 +42,8 @@ json st_header(const std::vector<std::tuple<std::string, std::string, std::vecto
     for (const auto& [name, dtype, shape] : tensors) {
         std::uint64_t n = 1;
         for (auto d : shape) n *= d;
-        const std::uint64_t bytes = n * (dtype == "F32" ? 4 : dtype == "BF16" || dtype == "F16" ? 2 : 1);
+        const std::uint64_t bytes =
+            n * (dtype == "F32" || dtype == "I32" ? 4 : dtype == "BF16" || dtype == "F16" ? 2 : 1);
         h[name] = {{"dtype", dtype}, {"shape", shape}, {"data_offsets", {at, at + bytes}}};
         at += bytes;
     }
@@ -279,4 +280,129 @@ TEST_CASE("safetensors: per-expert tensors stack into one routed tensor per proj
     const double total = r["model"]["params_total"].get<double>();
     CHECK(r["model"]["params_active"].get<double>() == total - 196608.0);
     CHECK(r["memory"]["weights_bytes"].get<double>() == 2.0 * total);
+}
+
+namespace {
+
+// The tiny Llama as a packed-integer checkpoint, group size 128, `bits` per weight:
+// AutoAWQ GEMM stores each linear (in K, out N) as qweight I32 [K, N / pack], qzeros I32
+// [K / 128, N / pack], scales F16 [K / 128, N]; GPTQ (auto-gptq / GPTQModel) as qweight I32
+// [K / pack, N], the same qzeros and scales, and g_idx I32 [K]; pack = 32 / bits. Embeddings,
+// norms and lm_head stay F16.
+std::vector<std::tuple<std::string, std::string, std::vector<std::uint64_t>>> packed_llama(bool gptq, int bits) {
+    const std::uint64_t pack = 32 / bits, g = 128;
+    std::vector<std::tuple<std::string, std::string, std::vector<std::uint64_t>>> t;
+    t.push_back({"model.embed_tokens.weight", "F16", {1024, 256}});
+    struct Linear {
+        const char* name;
+        std::uint64_t k, n;
+    };
+    const Linear linears[] = {{"self_attn.q_proj", 256, 256}, {"self_attn.k_proj", 256, 128},
+                              {"self_attn.v_proj", 256, 128}, {"self_attn.o_proj", 256, 256},
+                              {"mlp.gate_proj", 256, 512},    {"mlp.up_proj", 256, 512},
+                              {"mlp.down_proj", 512, 256}};
+    for (int il = 0; il < 2; ++il) {
+        const std::string b = "model.layers." + std::to_string(il) + ".";
+        t.push_back({b + "input_layernorm.weight", "F16", {256}});
+        t.push_back({b + "post_attention_layernorm.weight", "F16", {256}});
+        for (const Linear& l : linears) {
+            const std::string p = b + l.name + ".";
+            if (gptq)
+                t.push_back({p + "qweight", "I32", {l.k / pack, l.n}});
+            else
+                t.push_back({p + "qweight", "I32", {l.k, l.n / pack}});
+            t.push_back({p + "qzeros", "I32", {l.k / g, l.n / pack}});
+            t.push_back({p + "scales", "F16", {l.k / g, l.n}});
+            if (gptq) t.push_back({p + "g_idx", "I32", {l.k}});
+        }
+    }
+    t.push_back({"model.norm.weight", "F16", {256}});
+    t.push_back({"lm_head.weight", "F16", {1024, 256}});
+    return t;
+}
+
+json packed_config(const char* method, int bits) {
+    json c = tiny_llama_config();
+    c["torch_dtype"] = "float16";
+    c["quantization_config"] = {{"quant_method", method}, {"bits", bits}, {"group_size", 128}, {"zero_point", true},
+                                {"version", "gemm"}};
+    return c;
+}
+
+json estimate_packed(const json& cfg, const std::vector<std::uint8_t>& file) {
+    const json both = combine_model_files(
+        json::array({inspect_text(cfg.dump(), "config.json"), inspect_bytes(file, "model.safetensors")}));
+    REQUIRE(both["ok"] == true);
+    return estimate({{"model", both["model"]}, {"hardware", "nvidia-rtx-4090"}, {"context_tokens", 4096}}, catalog());
+}
+
+}  // namespace
+
+TEST_CASE("safetensors: AWQ and GPTQ packed int4 checkpoints count unpacked parameters and the file's bytes",
+          "[safetensors][import]") {
+    // Parameters, unpacked: per layer q 65,536 + k 32,768 + v 32,768 + o 65,536 + gate/up/down
+    // 3 × 131,072 + 2 norms × 256 = 590,336; 2 layers + embeddings 262,144 + norm 256 + lm_head
+    // 262,144 = 1,705,216 — the BF16 tiny Llama's count. The int32 elements alone would be far
+    // fewer (q's qweight is 256 × 32 = 8,192 int32 for 65,536 weights).
+    // AWQ bytes per layer: qweight 589,824 weights / 2 = 294,912; qzeros (4 B per 8 zeros):
+    // q 2×32 + k 2×16 + v 2×16 + o 2×32 + gate 2×64 + up 2×64 + down 4×32 = 576 int32 = 2,304;
+    // scales F16: q 2×256 + k 2×128 + v 2×128 + o 2×256 + gate 2×512 + up 2×512 + down 4×256
+    // = 4,608 × 2 = 9,216; norms 512 × 2 = 1,024 -> 307,456. Total 2 × 307,456 + embeddings
+    // 524,288 + norm 512 + lm_head 524,288 = 1,664,000 bytes.
+    const auto awq = st_file(st_header(packed_llama(false, 4)));
+    const json cfg = inspect_text(packed_config("awq", 4).dump(), "config.json");
+    REQUIRE(cfg["ok"] == true);
+    CHECK(cfg["summary"]["quant"] == "AWQ-INT4");
+    bool said = false;
+    for (const auto& n : cfg["notes"])
+        said |= n.get<std::string>() == "quantization_config: awq, 4-bit, group size 128 -> AWQ-INT4";
+    CHECK(said);
+    const json ra = estimate_packed(packed_config("awq", 4), awq);
+    REQUIRE(ra["ok"] == true);
+    CHECK(ra["quant"] == "AWQ-INT4");
+    CHECK(ra["model"]["params_total"].get<double>() == 1705216.0);
+    CHECK(ra["memory"]["weights_bytes"].get<double>() == 1664000.0);
+    CHECK(ra["memory"]["file_bytes"].get<double>() == double(awq.size()));
+    // 1,664,000 × 8 / 1,705,216 = 7.81 bits per weight (the 16-bit embeddings and head weigh in).
+    CHECK(ra["memory"]["bits_per_weight"].get<double>() == Approx(1664000.0 * 8.0 / 1705216.0));
+
+    // GPTQ: qweight packed along the input features, plus g_idx (one int32 per input feature):
+    // per layer q/k/v/o/gate/up 6 × 256 + down 512 = 2,048 int32 = 8,192 B
+    // -> 1,664,000 + 2 × 8,192 = 1,680,384 bytes; the same 1,705,216 parameters.
+    const auto gptq = st_file(st_header(packed_llama(true, 4)));
+    const json rg = estimate_packed(packed_config("gptq", 4), gptq);
+    REQUIRE(rg["ok"] == true);
+    CHECK(rg["quant"] == "GPTQ-INT4");
+    CHECK(rg["model"]["params_total"].get<double>() == 1705216.0);
+    CHECK(rg["memory"]["weights_bytes"].get<double>() == 1680384.0);
+
+    // GPTQ 8-bit: 4 weights per int32, so qweight is 589,824 B per layer; quantization_config bits 8
+    // keeps its own name (no AWQ/GPTQ-INT4 rules apply), the count is still 1,705,216.
+    const auto g8 = st_file(st_header(packed_llama(true, 8)));
+    const json r8 = estimate_packed(packed_config("gptq", 8), g8);
+    REQUIRE(r8["ok"] == true);
+    CHECK(r8["quant"] == "GPTQ-INT8");
+    CHECK(r8["model"]["params_total"].get<double>() == 1705216.0);
+    // qweight 2 × 589,824 + qzeros 2 × 1,152 int32 × 4 B (twice AWQ-4's: 4 zeros per int32)
+    // + scales 2 × 9,216 + g_idx 2 × 8,192 + norms 2 × 1,024 + embeddings, norm and head 1,049,088
+    // = 1,179,648 + 9,216 + 18,432 + 16,384 + 2,048 + 1,049,088 = 2,274,816.
+    CHECK(r8["memory"]["weights_bytes"].get<double>() == 2274816.0);
+
+    // Regression: ranking hardware for this model re-parsed "GPTQ-INT8" by name (no such
+    // catalog format) and answered internal_error; the file's own quant is used as it is.
+    const json both = combine_model_files(json::array(
+        {inspect_text(packed_config("gptq", 8).dump(), "config.json"), inspect_bytes(g8, "model.safetensors")}));
+    json inline_model = both["model"];
+    const json ranked = rank_hardware_for_model({{"model", inline_model}}, catalog());
+    REQUIRE(ranked["ok"] == true);
+    REQUIRE(ranked["items"].size() > 0);
+    CHECK(ranked["items"][0]["quant"] == "GPTQ-INT8");
+    CHECK(ranked["items"][0]["params_total"].get<double>() == 1705216.0);
+    // Regression: an inline model whose "id" repeats a catalog id was swapped for the
+    // catalog's Llama 3.1 8B (8.03 B parameters) instead of keeping its own 1,705,216.
+    inline_model["id"] = "llama-3.1-8b";
+    const json same_id = rank_hardware_for_model({{"model", inline_model}}, catalog());
+    REQUIRE(same_id["ok"] == true);
+    REQUIRE(same_id["items"].size() > 0);
+    CHECK(same_id["items"][0]["params_total"].get<double>() == 1705216.0);
 }

@@ -95,7 +95,7 @@ private:
 
 // Which tensors each block holds.
 struct BlockKinds {
-    std::vector<bool> attention, mla, mamba, kda, moe, dense_ffn;
+    std::vector<bool> attention, mla, mamba, kda, gdn, moe, dense_ffn;
     std::set<std::string> names;
     bool has(const std::string& n) const { return names.count(n) > 0; }
     bool any_layer_has(const char* suffix) const {
@@ -111,7 +111,7 @@ struct BlockKinds {
 BlockKinds block_kinds(const GgufHeader& h, u64 n_block) {
     BlockKinds k;
     const std::size_t n = static_cast<std::size_t>(std::min<u64>(n_block, 1u << 16));
-    for (auto* v : {&k.attention, &k.mla, &k.mamba, &k.kda, &k.moe, &k.dense_ffn}) v->assign(n, false);
+    for (auto* v : {&k.attention, &k.mla, &k.mamba, &k.kda, &k.gdn, &k.moe, &k.dense_ffn}) v->assign(n, false);
     for (const GgufTensorInfo& t : h.tensors) {
         k.names.insert(t.name);
         if (t.name.rfind("blk.", 0) != 0) continue;
@@ -127,12 +127,16 @@ BlockKinds block_kinds(const GgufHeader& h, u64 n_block) {
         if (starts("attn_kv_a_mqa.")) k.mla[layer] = true;
         if (starts("ssm_in.")) k.mamba[layer] = true;
         if (starts("ssm_f_a.") || starts("ssm_beta.")) k.kda[layer] = true;
+        // Gated DeltaNet (Qwen3-Next): ssm_ba (LLM_TENSOR_SSM_BETA_ALPHA, src/llama-arch.cpp) in every
+        // linear-attention block; current files split ssm_in into attn_qkv + attn_gate there
+        // (src/models/qwen3next.cpp load_arch_tensors: "ssm_in is used by legacy GGUF").
+        if (starts("ssm_ba.") || starts("ssm_beta_alpha.") || starts("ssm_alpha.")) k.gdn[layer] = true;
         if (starts("ffn_gate_inp.") || starts("ffn_up_exps.") || starts("ffn_gate_up_exps.")) k.moe[layer] = true;
         if (starts("ffn_up.") || starts("ffn_down.")) k.dense_ffn[layer] = true;
     }
-    // KDA layers carry attn_q too; they are linear attention, not attention.
+    // KDA layers carry attn_q too, Gated DeltaNet layers attn_qkv: linear attention, not attention.
     for (std::size_t i = 0; i < n; ++i)
-        if (k.kda[i]) k.attention[i] = false;
+        if (k.kda[i] || k.gdn[i]) k.attention[i] = false;
     return k;
 }
 
@@ -394,6 +398,21 @@ json inspect_safetensors(const std::uint8_t* data, u64 size, u64 file_size, cons
             {"notes", json::array({"a safetensors header has no architecture: add the model's config.json"})}};
 }
 
+std::string quant_from_config(const json& cfg);
+
+// What quantization_config says, for the notes: method, bits, group size.
+std::string quantization_note(const json& q, const std::string& quant) {
+    std::string s = "quantization_config: " + q.value("quant_method", std::string("?"));
+    if (q.contains("bits") && q["bits"].is_number_integer()) s += ", " + q["bits"].dump() + "-bit";
+    if (q.contains("group_size") && q["group_size"].is_number_integer()) {
+        s += ", group size " + q["group_size"].dump();
+        const auto g = q["group_size"].get<std::int64_t>();
+        if ((quant == "AWQ-INT4" || quant == "GPTQ-INT4") && g != 128)
+            s += " (predicted rows of the quant table assume 128; the checkpoint's own bytes are exact)";
+    }
+    return s + " -> " + quant;
+}
+
 json inspect_json(const std::uint8_t* data, u64 size, u64 file_size, const std::string& file_name) {
     if (file_size > 0 && size < file_size) {
         if (file_size > kSafetensorsMaxIndexBytes) {
@@ -442,8 +461,13 @@ json inspect_json(const std::uint8_t* data, u64 size, u64 file_size, const std::
         {"tensors", inv.tensors.size()},  {"context_max", arch->n_ctx_train}, {"moe", arch->is_moe()}};
     json model = {{"config", j}};
     if (j.contains("_name_or_path") && j["_name_or_path"].is_string()) model["name"] = j["_name_or_path"];
+    json notes = arch->notes;
+    if (const std::string q = quant_from_config(j); !q.empty()) {
+        summary["quant"] = q;
+        notes.push_back(quantization_note(j["quantization_config"], q));
+    }
     return {{"ok", true},         {"kind", "config"}, {"file", file},
-            {"summary", summary}, {"model", model},   {"notes", arch->notes}};
+            {"summary", summary}, {"model", model},   {"notes", notes}};
 }
 
 // Per-expert safetensors tensors (…experts.17.up_proj.weight) stacked into one
@@ -493,15 +517,23 @@ json stack_experts(const json& rows) {
     return out;
 }
 
-// The checkpoint's quant from config.json quantization_config, when it says.
+// The checkpoint's quant from config.json quantization_config, when it says. AutoAWQ and GPTQ
+// write {"quant_method": "awq" | "gptq", "bits": 4, "group_size": 128, ...}; Headroom's AWQ-INT4 /
+// GPTQ-INT4 formats are 4-bit (quant.cpp), other widths keep their own name (exact bytes still
+// come from the file; speed factors fall back, and the report says so).
 std::string quant_from_config(const json& cfg) {
     const json* q = nullptr;
     if (cfg.contains("quantization_config") && cfg["quantization_config"].is_object()) q = &cfg["quantization_config"];
     if (!q) return {};
     const std::string method = q->value("quant_method", std::string());
     if (method == "fp8") return "FP8";
-    if (method == "awq") return "AWQ-INT4";
-    if (method == "gptq") return "GPTQ-INT4";
+    if (method == "awq" || method == "gptq") {
+        const json& b = q->contains("bits") ? (*q)["bits"] : json(4);
+        const std::int64_t bits = b.is_number_integer() ? b.get<std::int64_t>() : 4;
+        const std::string name = method == "awq" ? "AWQ" : "GPTQ";
+        if (bits == 2 || bits == 3 || bits == 8) return name + "-INT" + std::to_string(bits);
+        return name + "-INT4";
+    }
     if (method == "mxfp4") return "MXFP4";
     if (method == "modelopt" && q->value("quant_algo", std::string()) == "NVFP4") return "NVFP4";
     return {};
@@ -642,6 +674,21 @@ Result<nlohmann::json> gguf_to_hf_config(const GgufHeader& h, std::vector<std::s
         c["layer_types"] = types;
     } else if (u64 p = m.count_or("attention.sliding_window_pattern", 0); p > 0) {
         c["sliding_window_pattern"] = p;
+    } else if (type == "gemma3_text") {
+        // llama.cpp reads only gemma3.attention.sliding_window and hard-codes the layout:
+        // set_swa_pattern(6), five sliding layers then one full (src/llama-model.cpp, LLM_ARCH_GEMMA3);
+        // no window (or 0) means no sliding layers at all.
+        if (m.count_or("attention.sliding_window", 0) > 0) {
+            c["sliding_window_pattern"] = 6;
+        } else {
+            c["layer_types"] = json::array();
+            for (std::size_t i = 0; i < layers; ++i) c["layer_types"].push_back("full_attention");
+        }
+    } else if (type == "gpt_oss" && m.count_or("attention.sliding_window", 0) > 0) {
+        // set_swa_pattern(2) for LLM_ARCH_OPENAI_MOE (src/llama-model.cpp): even layers sliding.
+        c["layer_types"] = json::array();
+        for (std::size_t i = 0; i < layers; ++i)
+            c["layer_types"].push_back(i % 2 == 0 ? "sliding_attention" : "full_attention");
     }
     const bool q_bias = k.any_layer_has(".attn_q.bias") || k.any_layer_has(".attn_qkv.bias");
     c["attention_bias"] = q_bias;
@@ -753,6 +800,8 @@ Result<nlohmann::json> gguf_to_hf_config(const GgufHeader& h, std::vector<std::s
             }
         }
     } else if (type == "qwen3_next") {
+        // src/models/qwen3next.cpp load_arch_hparams: ssm.group_count = key heads, ssm.time_step_rank =
+        // value heads, ssm.state_size = key head dim, ssm.inner_size = value heads x value head dim.
         if (dt_rank == 0 || d_inner % dt_rank != 0)
             return make_error("gguf_missing_metadata", "file",
                               "the GGUF's qwen3next.ssm.time_step_rank / inner_size are missing");
@@ -761,8 +810,15 @@ Result<nlohmann::json> gguf_to_hf_config(const GgufHeader& h, std::vector<std::s
         c["linear_key_head_dim"] = d_state;
         c["linear_value_head_dim"] = d_inner / dt_rank;
         c["linear_conv_kernel_dim"] = d_conv;
+        // A block is linear attention when it holds the Gated DeltaNet tensors (ssm_ba), full attention
+        // when it holds attn_q; a block absent from a partial split follows
+        // qwen3next.full_attention_interval (default 4, as llama.cpp).
+        const u64 interval = m.count_or("full_attention_interval", 4);
         json types = json::array();
-        for (std::size_t i = 0; i < layers; ++i) types.push_back(k.attention[i] ? "full_attention" : "linear_attention");
+        for (std::size_t i = 0; i < layers; ++i) {
+            const bool full = k.gdn[i] ? false : k.attention[i] ? true : interval > 0 && (i + 1) % interval == 0;
+            types.push_back(full ? "full_attention" : "linear_attention");
+        }
         c["layer_types"] = types;
     } else if (type == "kimi_linear") {
         json full = json::array();
@@ -777,9 +833,20 @@ Result<nlohmann::json> gguf_to_hf_config(const GgufHeader& h, std::vector<std::s
                                    {"short_conv_kernel_size", d_conv},
                                    {"full_attn_layers", full}};
     }
-    if (type == "llama4_text" && !m.arch_key("attention.chunk_size"))
-        notes.push_back(
-            "llama4: chunked attention is not in the GGUF metadata Headroom reads; all layers counted as global");
+    if (type == "llama4_text") {
+        // llama.cpp keeps no chunk size in the file: LLM_ARCH_LLAMA4 sets n_swa = 8192 (chunked) and
+        // set_swa_pattern(4), three chunked layers then one global (src/llama-model.cpp); a file that
+        // writes llama4.attention.sliding_window = 0 turns chunking off.
+        const GgufValue* sw = m.arch_key("attention.sliding_window");
+        const bool off = sw && sw->is_integer() && sw->uinteger == 0;
+        if (!off) {
+            c["attention_chunk_size"] = sw && sw->is_integer() && sw->uinteger > 0 ? sw->uinteger : u64(8192);
+            c["no_rope_layer_interval"] = 4;
+            notes.push_back("llama4: chunked attention of " + c["attention_chunk_size"].dump() +
+                            " tokens on three layers of every four, as llama.cpp sets it");
+        }
+        c.erase("sliding_window");
+    }
     notes.push_back("architecture read from the GGUF metadata (" + arch + ")");
     return c;
 }
@@ -940,6 +1007,7 @@ json combine_model_files(const json& inspected) {
             model["weights"] = w;
             summary = {{"files", shards.size()}, {"tensors", rows.size()}, {"file_bytes", file_bytes},
                        {"parts", shards.size()}, {"parts_total", total},   {"complete", total == shards.size()}};
+            if (!q.empty()) summary["quant"] = q;
             out["kind"] = "safetensors";
             out["model"] = model;
         } else if (config) {

@@ -82,7 +82,9 @@ bool evaluate_entry(const Request& base, const Catalog& catalog, std::size_t mod
     Setup best;
     for (const std::string& q : candidates) {
         RunSettings run = req.run;
-        run.quant = *parse_weight_format(q);
+        // A given quant is used as resolved (a model file's own quant, e.g. GPTQ-INT8,
+        // may have no catalog name to parse back); candidates are catalog names.
+        if (!req.run.quant_given) run.quant = *parse_weight_format(q);
         const Setup s = evaluate_setup(req.model, hw, run, cache.inventory, weights_for(catalog, model_index, run.quant));
         if (s.verdict == Verdict::no) continue;
         if (!have || verdict_class(s.verdict) > verdict_class(best.verdict)) {
@@ -189,8 +191,12 @@ json rank_hardware_for_model(const json& request, const Catalog& catalog) {
         Catalog local;
         const Catalog* cat = &catalog;
         std::size_t index = catalog.models.size();
-        for (std::size_t i = 0; i < catalog.models.size(); ++i) {
-            if (catalog.models[i].id == base->model.id) index = i;
+        // Only a model named by id is the catalog's; an inline model keeps its own
+        // config and weights even when its "id" repeats a catalog id.
+        if (request["model"].is_string()) {
+            for (std::size_t i = 0; i < catalog.models.size(); ++i) {
+                if (catalog.models[i].id == base->model.id) index = i;
+            }
         }
         if (index == catalog.models.size()) {
             local.models.push_back(base->model);
@@ -206,8 +212,9 @@ json rank_hardware_for_model(const json& request, const Catalog& catalog) {
                 const std::uint32_t n = counts_given ? base->run.gpu_count : count;
                 Ranked r;
                 if (evaluate_entry(*base, *cat, index, hw, n, r)) {
+                    const bool resident = r.verdict_class >= 2;
                     ranked.push_back(std::move(r));
-                    if (r.verdict_class >= 2) break;  // it fits: more GPUs of this kind add cost, not a better answer
+                    if (resident) break;  // it fits: more GPUs of this kind add cost, not a better answer
                 }
                 if (counts_given) break;
             }

@@ -57,6 +57,7 @@ TensorRole role_of_gguf_base(const std::string& base, std::uint32_t n_dims) {
         {"attn_k", TensorRole::attn_k},
         {"attn_v", TensorRole::attn_v},
         {"attn_qkv", TensorRole::attn_qkv},
+        {"attn_gate", TensorRole::attn_qkv},  // Qwen3-Next: in_proj_qkvz's z part (src/models/qwen3next.cpp)
         {"attn_output", TensorRole::attn_output},
         {"attn_q_a", TensorRole::attn_q_a},
         {"attn_q_b", TensorRole::attn_q_b},
@@ -523,21 +524,41 @@ Result<std::shared_ptr<const WeightFile>> weight_file_from_json(const nlohmann::
                             " tensors of next-token-prediction layers are in the file but not loaded, so not counted");
     }
 
-    // Parameters: every element, except packed integer checkpoints whose elements are not weights.
+    // Packed integer checkpoints (AutoAWQ GEMM / GPTQ): a `.qweight` int32 holds 32 / bits weights, packed
+    // along the output features for AWQ ([in, out / pack]) and along the input features for GPTQ
+    // ([in / pack, out]); `.qzeros`, `.scales` and `.g_idx` are quantization data, not parameters. The
+    // tensor's shape becomes the unpacked one; its bytes stay those of the file.
+    if (packed_ints) {
+        const u64 bits = has(upper(wf->quant), "INT8") ? 8 : has(upper(wf->quant), "INT2") ? 2 : 4;
+        const u64 pack = 32 / bits;
+        const bool gptq_layout = any_gidx || starts_with(upper(wf->quant), "GPTQ");
+        std::size_t unpacked = 0;
+        for (std::size_t i = 0; i < wf->tensors_exact && i < inv.tensors.size(); ++i) {
+            Tensor& t = inv.tensors[i];
+            if (ends_with(t.name, ".qweight") && (storage[i].type_name == "I32" || storage[i].type_name == "U32")) {
+                u64& d = gptq_layout ? t.ne[1] : t.ne[0];
+                if (d <= kMaxElements / pack / std::max<u64>(1, t.ne[gptq_layout ? 0 : 1] * t.ne[2])) d *= pack;
+                ++unpacked;
+            }
+        }
+        wf->notes.push_back("parameters counted from the unpacked shapes of " + std::to_string(unpacked) + " " +
+                            std::to_string(bits) + "-bit packed tensors (" + std::to_string(pack) +
+                            " weights per int32; qzeros, scales and g_idx are not parameters)");
+    }
+    auto is_quant_data = [&](const Tensor& t) {
+        return packed_ints &&
+               (ends_with(t.name, ".qzeros") || ends_with(t.name, ".scales") || ends_with(t.name, ".g_idx"));
+    };
+
+    // Parameters: every element (packed weights unpacked above, quantization data left out).
     const double unused = 1.0 - routed_fraction_per_token(arch);
     double inactive = 0.0;
     for (const Tensor& t : inv.tensors) {
+        if (is_quant_data(t)) continue;
         inv.params_total += t.n_elements();
         if (t.is_routed_expert()) inactive += double(t.n_elements()) * unused;
     }
     inv.params_active = inv.params_total - std::min<u64>(inv.params_total, static_cast<u64>(inactive + 0.5));
-    if (packed_ints) {
-        const TensorInventory predicted = build_tensor_inventory(arch);
-        inv.params_total = predicted.params_total;
-        inv.params_active = predicted.params_active;
-        wf->notes.push_back(
-            "parameter count from the architecture (packed integer tensors hold several weights per element)");
-    }
 
     auto inventory = std::make_shared<const TensorInventory>(std::move(inv));
     WeightBreakdown breakdown = compute_weights_from_storage(arch, *inventory, std::move(storage), gguf);
