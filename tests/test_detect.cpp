@@ -149,7 +149,7 @@ TEST_CASE("WebGL: AMD discrete, AMD APU and Strix Halo", "[detect]") {
     require_exact(from_webgl("AMD Radeon(TM) 8060S Graphics"), "amd-ryzen-ai-max-plus-395");
 }
 
-TEST_CASE("WebGL: Intel Arc A770 is a family of 8 and 16 GB; other Arcs are not catalogued", "[detect]") {
+TEST_CASE("WebGL: Intel Arc A770 is a family of 8 and 16 GB; the A750 is one device; the A380 is not catalogued", "[detect]") {
     // Chrome on Windows (exact-string index: GPU preset and tier tables list it verbatim).
     const Detection d =
         from_webgl("ANGLE (Intel, Intel(R) Arc(TM) A770 Graphics (0x000056A0) Direct3D11 vs_5_0 ps_5_0, D3D11)");
@@ -160,7 +160,10 @@ TEST_CASE("WebGL: Intel Arc A770 is a family of 8 and 16 GB; other Arcs are not 
     CHECK(d.vendor == "intel");
     // github.com/voldien/glinfo EXAMPLES.md (Linux, Mesa) and github.com/microsoft/wslg/issues/946.
     CHECK(from_webgl("Mesa Intel(R) Arc(tm) A750 Graphics (DG2)").device == "Intel Arc A750 Graphics");
-    CHECK(from_webgl("Mesa Intel(R) Arc(tm) A750 Graphics (DG2)").confidence == DetectConfidence::unknown);
+    // The A750 has one memory size (8 GB), so its name is the device.
+    const Detection a750 = from_webgl("Mesa Intel(R) Arc(tm) A750 Graphics (DG2)");
+    CHECK(a750.confidence == DetectConfidence::exact);
+    CHECK(ids(a750) == std::vector<std::string>{"intel-arc-a750"});
     CHECK(from_webgl("D3D12 (Intel(R) Arc(TM) A380 Graphics)").confidence == DetectConfidence::unknown);
 }
 

@@ -116,6 +116,39 @@ TEST_CASE("Errors are values naming the field and the value", "[estimate]") {
     CHECK(bad["error"]["code"] == "invalid_json");
 }
 
+TEST_CASE("A combination the runtime does not support is an error that lists what would", "[estimate]") {
+    // The lists are catalog/runtimes.json's (runtime_table in recommend.cpp).
+    json req = {{"model", "llama-3.1-8b"}, {"hardware", "nvidia-rtx-4090"}, {"quant", "Q4_K_M"}, {"runtime", "ollama"}};
+    req["backend"] = "vulkan";  // Ollama: cuda, rocm, metal, cpu
+    json r = err(req);
+    CHECK(r["error"]["code"] == "incompatible_backend");
+    CHECK(r["error"]["field"] == "backend");
+    CHECK(r["error"]["message"] == "backend 'vulkan' is not one ollama runs on; use cuda, rocm, metal or cpu");
+    req["backend"] = "cuda";
+    CHECK(err(req)["ok"] == true);
+
+    req.erase("backend");
+    req["kv_cache_type"] = "bf16";  // Ollama's OLLAMA_KV_CACHE_TYPE: f16, q8_0, q4_0
+    r = err(req);
+    CHECK(r["error"]["code"] == "incompatible_kv_cache_type");
+    CHECK(r["error"]["message"] == "kv_cache_type 'bf16' is not available in ollama; use f16, q8_0 or q4_0");
+
+    req = {{"model", "llama-3.1-8b"}, {"hardware", "nvidia-rtx-4090"}, {"quant", "AWQ-INT4"}, {"runtime", "sglang"}};
+    req["kv_cache_type"] = "q8_0";  // SGLang: bf16, fp8
+    r = err(req);
+    CHECK(r["error"]["code"] == "incompatible_kv_cache_type");
+    CHECK(r["error"]["message"] == "kv_cache_type 'q8_0' is not available in sglang; use bf16 or fp8");
+
+    req = {{"model", "llama-3.1-8b"}, {"hardware", "nvidia-rtx-3090"}, {"gpu_count", 2},
+           {"quant", "Q4_K_M"}, {"runtime", "ollama"}, {"split", "tensor"}};  // Ollama splits layers only
+    r = err(req);
+    CHECK(r["error"]["code"] == "incompatible_split");
+    CHECK(r["error"]["field"] == "split");
+    CHECK(r["error"]["message"] == "split 'tensor' is not a multi-GPU mode of ollama; use layer");
+    req["split"] = "layer";
+    CHECK(err(req)["ok"] == true);
+}
+
 TEST_CASE("Context beyond the model's maximum is an error that says the limit", "[estimate]") {
     json req = {{"model", "llama-3.1-8b"}, {"hardware", "nvidia-rtx-4090"}, {"quant", "Q4_K_M"}, {"context_tokens", 200000}};
     const json r = estimate(req, catalog());

@@ -97,68 +97,6 @@ std::string estimate_json(const std::string& request_text, const Catalog& catalo
 
 namespace {
 
-// What each runtime loads, runs on and defaults to, for the "runtimes" and "quants"
-// listings. catalog/runtimes.json holds the same facts with their citations
-// (shared/reference/runtime-memory.md §2.1, §3, §4, §5 and vendor docs);
-// tests/test_catalog.cpp checks that the two agree. Order follows runtime_names().
-// Defaults: context_tokens 0 = the model's trained context, null = no fixed number.
-const json& runtime_table() {
-    static const json table = [] {
-        const json null_value;
-        auto defaults = [&](json context_tokens, const char* context_rule, const char* kv_type, json flash_attention,
-                            json batch_tokens, json ubatch_tokens, json parallel, json memory_fraction) {
-            return json{{"context_tokens", context_tokens},
-                        {"context_rule", context_rule},
-                        {"kv_type", kv_type},
-                        {"flash_attention", flash_attention},
-                        {"batch_tokens", batch_tokens},
-                        {"ubatch_tokens", ubatch_tokens},
-                        {"parallel", parallel},
-                        {"memory_fraction", memory_fraction}};
-        };
-        auto row = [](const char* runtime, const char* name, json families, json backends, json kv_types,
-                      json multi_gpu, json defaults_value) {
-            return json{{"runtime", runtime},        {"name", name},         {"format_families", families},
-                        {"backends", backends},      {"kv_types", kv_types}, {"multi_gpu", multi_gpu},
-                        {"defaults", defaults_value}};
-        };
-        json t = json::array();
-        t.push_back(row("llama.cpp", "llama.cpp (llama-server / llama-cli)", {"gguf"},
-                        {"cuda", "rocm", "metal", "vulkan", "sycl", "cpu"}, {"f16", "bf16", "q8_0", "q4_0"},
-                        {"layer", "tensor"},
-                        defaults(0, "the model's trained context (n_ctx 0), rounded up to a multiple of 256", "f16",
-                                 "auto", 2048, 512, 4, null_value)));
-        t.push_back(row("ollama", "Ollama", {"gguf"}, {"cuda", "rocm", "metal", "cpu"}, {"f16", "q8_0", "q4_0"},
-                        {"layer"},
-                        defaults(null_value, "VRAM-tiered: under 24 GiB 4096, 24-48 GiB 32768, 48 GiB and more 262144",
-                                 "f16", "auto", 512, null_value, 1, null_value)));
-        t.push_back(row("vllm", "vLLM", {"awq", "gptq", "fp8", "nvfp4", "float16", "gguf"}, {"cuda", "rocm", "cpu"},
-                        {"bf16", "f16", "fp8"}, {"tensor", "layer"},
-                        defaults(0, "max_model_len defaults to the model's max_position_embeddings",
-                                 "auto (model dtype)", "on", 8192, null_value, 256, 0.9)));
-        t.push_back(row("sglang", "SGLang", {"awq", "gptq", "fp8", "nvfp4", "float16"}, {"cuda", "rocm"},
-                        {"bf16", "fp8"}, {"tensor", "layer"},
-                        defaults(0, "the model's context length from config.json", "auto (model dtype)", "on",
-                                 null_value, null_value, null_value, null_value)));
-        t.push_back(row("mlx", "MLX (mlx-lm)", {"mlx", "float16"}, {"metal"}, {"f16", "bf16"}, json::array(),
-                        defaults(0, "no fixed window: the KV cache grows with the prompt and output", "model dtype",
-                                 "n/a", null_value, null_value, 1, null_value)));
-        t.push_back(row("lmstudio", "LM Studio", {"gguf", "mlx"}, {"cuda", "rocm", "metal", "vulkan", "cpu"},
-                        {"f16", "q8_0", "q4_0"}, {"layer"},
-                        defaults(null_value, "set per model in the app (not sourced)", "f16", null_value, null_value,
-                                 null_value, null_value, null_value)));
-        t.push_back(row("exllamav2", "ExLlamaV2 (TabbyAPI)", {"exl2", "gptq"}, {"cuda", "rocm"},
-                        {"f16", "q8_0", "q4_0"}, {"layer", "tensor"},
-                        defaults(0, "the model's max_seq_len unless set", "f16", "on", null_value, null_value,
-                                 null_value, null_value)));
-        t.push_back(row("tensorrt-llm", "TensorRT-LLM", {"fp8", "nvfp4", "awq", "gptq", "float16"}, {"cuda"},
-                        {"bf16", "f16", "fp8"}, {"tensor", "layer"},
-                        defaults(0, "the model's max_position_embeddings", "auto (model dtype)", "on", null_value,
-                                 null_value, null_value, null_value)));
-        return t;
-    }();
-    return table;
-}
 
 const char* format_family_name(FormatFamily f) {
     switch (f) {

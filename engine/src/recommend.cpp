@@ -101,6 +101,103 @@ std::string repo_base_name(const std::string& repo) {
 
 }  // namespace
 
+// What each runtime loads, runs on and defaults to, for the "runtimes" and "quants"
+// listings. catalog/runtimes.json holds the same facts with their citations
+// (shared/reference/runtime-memory.md §2.1, §3, §4, §5 and vendor docs);
+// tests/test_catalog.cpp checks that the two agree. Order follows runtime_names().
+// Defaults: context_tokens 0 = the model's trained context, null = no fixed number.
+const nlohmann::json& runtime_table() {
+    using nlohmann::json;
+    static const json table = [] {
+        const json null_value;
+        auto defaults = [&](json context_tokens, const char* context_rule, const char* kv_type, json flash_attention,
+                            json batch_tokens, json ubatch_tokens, json parallel, json memory_fraction) {
+            return json{{"context_tokens", context_tokens},
+                        {"context_rule", context_rule},
+                        {"kv_type", kv_type},
+                        {"flash_attention", flash_attention},
+                        {"batch_tokens", batch_tokens},
+                        {"ubatch_tokens", ubatch_tokens},
+                        {"parallel", parallel},
+                        {"memory_fraction", memory_fraction}};
+        };
+        auto row = [](const char* runtime, const char* name, json families, json backends, json kv_types,
+                      json multi_gpu, json defaults_value) {
+            return json{{"runtime", runtime},        {"name", name},         {"format_families", families},
+                        {"backends", backends},      {"kv_types", kv_types}, {"multi_gpu", multi_gpu},
+                        {"defaults", defaults_value}};
+        };
+        json t = json::array();
+        t.push_back(row("llama.cpp", "llama.cpp (llama-server / llama-cli)", {"gguf"},
+                        {"cuda", "rocm", "metal", "vulkan", "sycl", "cpu"}, {"f16", "bf16", "q8_0", "q4_0"},
+                        {"layer", "tensor"},
+                        defaults(0, "the model's trained context (n_ctx 0), rounded up to a multiple of 256", "f16",
+                                 "auto", 2048, 512, 4, null_value)));
+        t.push_back(row("ollama", "Ollama", {"gguf"}, {"cuda", "rocm", "metal", "cpu"}, {"f16", "q8_0", "q4_0"},
+                        {"layer"},
+                        defaults(null_value, "VRAM-tiered: under 24 GiB 4096, 24-48 GiB 32768, 48 GiB and more 262144",
+                                 "f16", "auto", 512, null_value, 1, null_value)));
+        t.push_back(row("vllm", "vLLM", {"awq", "gptq", "fp8", "nvfp4", "float16", "gguf"}, {"cuda", "rocm", "cpu"},
+                        {"bf16", "f16", "fp8"}, {"tensor", "layer"},
+                        defaults(0, "max_model_len defaults to the model's max_position_embeddings",
+                                 "auto (model dtype)", "on", 8192, null_value, 256, 0.9)));
+        t.push_back(row("sglang", "SGLang", {"awq", "gptq", "fp8", "nvfp4", "float16"}, {"cuda", "rocm"},
+                        {"bf16", "fp8"}, {"tensor", "layer"},
+                        defaults(0, "the model's context length from config.json", "auto (model dtype)", "on",
+                                 null_value, null_value, null_value, null_value)));
+        t.push_back(row("mlx", "MLX (mlx-lm)", {"mlx", "float16"}, {"metal"}, {"f16", "bf16"}, json::array(),
+                        defaults(0, "no fixed window: the KV cache grows with the prompt and output", "model dtype",
+                                 "n/a", null_value, null_value, 1, null_value)));
+        t.push_back(row("lmstudio", "LM Studio", {"gguf", "mlx"}, {"cuda", "rocm", "metal", "vulkan", "cpu"},
+                        {"f16", "q8_0", "q4_0"}, {"layer"},
+                        defaults(null_value, "set per model in the app (not sourced)", "f16", null_value, null_value,
+                                 null_value, null_value, null_value)));
+        t.push_back(row("exllamav2", "ExLlamaV2 (TabbyAPI)", {"exl2", "gptq"}, {"cuda", "rocm"},
+                        {"f16", "q8_0", "q4_0"}, {"layer", "tensor"},
+                        defaults(0, "the model's max_seq_len unless set", "f16", "on", null_value, null_value,
+                                 null_value, null_value)));
+        t.push_back(row("tensorrt-llm", "TensorRT-LLM", {"fp8", "nvfp4", "awq", "gptq", "float16"}, {"cuda"},
+                        {"bf16", "f16", "fp8"}, {"tensor", "layer"},
+                        defaults(0, "the model's max_position_embeddings", "auto (model dtype)", "on", null_value,
+                                 null_value, null_value, null_value)));
+        return t;
+    }();
+    return table;
+}
+
+namespace {
+
+// The runtime's row in runtime_table() (rows are named as runtime_name() names them).
+const nlohmann::json& runtime_row(Runtime r) {
+    static const nlohmann::json empty = nlohmann::json::object();
+    for (const nlohmann::json& row : runtime_table())
+        if (row["runtime"] == runtime_name(r)) return row;
+    return empty;
+}
+
+// Whether the runtime's row lists value under key ("backends", "kv_types", "multi_gpu").
+bool runtime_lists(Runtime r, const char* key, const std::string& value) {
+    const nlohmann::json& row = runtime_row(r);
+    if (!row.contains(key)) return true;  // no row: nothing to refuse on
+    for (const nlohmann::json& v : row[key])
+        if (v == value) return true;
+    return false;
+}
+
+// "a, b or c" from the runtime's list under key.
+std::string runtime_options(Runtime r, const char* key) {
+    const nlohmann::json& row = runtime_row(r);
+    std::string out;
+    if (!row.contains(key)) return out;
+    const std::size_t n = row[key].size();
+    for (std::size_t i = 0; i < n; ++i) {
+        out += (i == 0 ? "" : i + 1 == n ? " or " : ", ") + row[key][i].get<std::string>();
+    }
+    return out;
+}
+
+}  // namespace
+
 Result<bool> resolve_settings(Request& req) {
     RunSettings& run = req.run;
     const Hardware& hw = req.hardware;
@@ -138,10 +235,32 @@ Result<bool> resolve_settings(Request& req) {
         run.backend = default_backend(hw);
         if (hw.vendor == Vendor::intel && is_llama_family(run.runtime)) run.backend = Backend::sycl;
     }
-    if (run.kv_given && !kv_ok_for_runtime(run.kv_type, run.runtime)) {
+    // What the runtime supports (runtime_table, from catalog/runtimes.json): a
+    // combination outside it is an error that lists what would work instead.
+    if (run.backend_given && !runtime_lists(run.runtime, "backends", backend_name(run.backend))) {
+        return make_error("incompatible_backend", "backend",
+                          std::string("backend '") + backend_name(run.backend) + "' is not one " + runtime_name(run.runtime) +
+                              " runs on; use " + runtime_options(run.runtime, "backends"));
+    }
+    if (run.kv_given && (!kv_ok_for_runtime(run.kv_type, run.runtime) ||
+                         !runtime_lists(run.runtime, "kv_types", kv_type_name(run.kv_type)))) {
         return make_error("incompatible_kv_cache_type", "kv_cache_type",
                           std::string("kv_cache_type '") + kv_type_name(run.kv_type) + "' is not available in " +
-                              runtime_name(run.runtime) + (is_llama_family(run.runtime) ? "; use q8_0 or q4_0" : "; use fp8"));
+                              runtime_name(run.runtime) + "; use " + runtime_options(run.runtime, "kv_types"));
+    }
+    if (run.gpu_count > 1) {
+        const char* split = run.split == SplitMode::tensor ? "tensor" : "layer";
+        const std::string modes = runtime_options(run.runtime, "multi_gpu");
+        if (modes.empty()) {
+            return make_error("incompatible_gpu_count", "gpu_count",
+                              std::string(runtime_name(run.runtime)) + " runs on one device; gpu_count " +
+                                  std::to_string(run.gpu_count) + " needs llama.cpp, vLLM or another multi-GPU runtime");
+        }
+        if (run.split_given && !runtime_lists(run.runtime, "multi_gpu", split)) {
+            return make_error("incompatible_split", "split",
+                              std::string("split '") + split + "' is not a multi-GPU mode of " + runtime_name(run.runtime) +
+                                  "; use " + modes);
+        }
     }
     if (!run.flash_attention_given) {
         // llama.cpp: flash_attn = auto (on where supported); llama-bench defaults to off.

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "errors.hpp"
 #include "request.hpp"
 #include "setup.hpp"
@@ -16,6 +18,11 @@ namespace headroom {
 // Fills omitted settings (runtime, context, parallel sequences, KV type, flash
 // attention) and checks that runtime, backend, quant and KV type go together.
 // Quant stays unresolved when not given (see choose_quant).
+// What each runtime loads, runs on (backends), its KV cache types, multi-GPU
+// modes and defaults: the facts of catalog/runtimes.json (which cites them),
+// as the "runtimes" listing shows them and resolve_settings checks requests against.
+const nlohmann::json& runtime_table();
+
 Result<bool> resolve_settings(Request& req);
 
 // Quant names a runtime can load on this hardware, low to high bits.
