@@ -16,6 +16,7 @@
 #include "detect.hpp"
 #include "estimate.hpp"
 #include "model_import.hpp"
+#include "request.hpp"
 
 namespace {
 
@@ -51,6 +52,11 @@ std::string dump(const json& j) {
 
 // Parses request text for the ranked passes (estimate_json parses its own).
 bool parse_request(const std::string& text, json& out, std::string& error) {
+    // The same size and nesting limits as estimate (SECURITY.md): checked before parsing.
+    if (auto ok = headroom::check_request_text(text); !ok) {
+        error = error_text(ok.error().code, ok.error().field, ok.error().message);
+        return false;
+    }
     out = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (out.is_discarded()) {
         error = error_text("invalid_json", "request", "the request is not valid JSON");

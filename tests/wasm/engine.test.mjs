@@ -96,6 +96,22 @@ test('rankings answer objects; malformed input is an error object', () => {
     assert.equal(engine.estimate(seed).ok, true);
 });
 
+test('rankings refuse requests over the size and nesting limits, as estimate does', () => {
+    // 1 MiB = 1,048,576 bytes is the request limit (request.cpp kMaxRequestBytes);
+    // 33 nested arrays is one level past the depth limit of 32 (kMaxRequestDepth).
+    const big = JSON.stringify({ hardware: 'nvidia-rtx-4090', note: 'x'.repeat(1048576) });
+    for (const rank of [engine.rankForHardware, engine.rankForModel]) {
+        const r = rank(big);
+        assert.equal(r.ok, false);
+        assert.equal(r.error.code, 'request_too_large');
+        assert.match(r.error.message, /the limit is 1048576 bytes/);
+        const deep = rank(`{"hardware":"nvidia-rtx-4090","x":${'['.repeat(33)}${']'.repeat(33)}}`);
+        assert.equal(deep.ok, false);
+        assert.equal(deep.error.code, 'request_too_deep');
+    }
+    assert.equal(engine.rankForHardware({ hardware: 'nvidia-rtx-4090' }).ok, true);
+});
+
 // Every number in the native report appears, equal, in the WASM report.
 function compareNumbers(native, wasm, where, mismatches) {
     if (typeof native === 'number') {
