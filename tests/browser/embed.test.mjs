@@ -4,7 +4,9 @@
 // iframe under sandbox="allow-scripts" (from a server that sends no CORS
 // headers), narrow and dark cards and cards with bad parameters. Checks: the
 // same numbers as the report page, CSS isolated both ways, errors in the card,
-// one engine for all components, no storage, no request off 127.0.0.1.
+// one engine for all components, no storage, no request off 127.0.0.1, and no
+// card text cut at 300 and 400 px. The app's origin is scripts/run's own server
+// (scripts/serve.mjs), so the CORS it sends is the CORS tested here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { launch, openPage, waitForReport, nodeEngine, engineBuilt, webRoot } from './harness.mjs';
 import { serveDir } from './static-server.mjs';
+import { createWebServer } from '../../scripts/serve.mjs';
 
 const fmt = await import(path.join(webRoot, 'js/format.js'));
 const skip = engineBuilt() && existsSync(path.join(webRoot, 'engine/embed.js')) ? false : 'web/engine/ is missing: run scripts/build --wasm-only';
@@ -23,7 +26,7 @@ const HASH = `#model=${P.model}&hardware=${P.hardware}&count=1&quant=Q8_0&runtim
 const REQUEST = { model: P.model, hardware: P.hardware, gpu_count: 1, quant: 'Q8_0', runtime: 'llama.cpp', context_tokens: 16384, kv_cache_type: 'f16', mode: 'interactive' };
 const RED = 'rgb(255, 0, 0)';
 
-let app;      // web/ with CORS (module scripts from another origin need it)
+let app;      // web/ as scripts/run serves it, with CORS (module scripts from another origin need it)
 let plain;    // web/ without any CORS header: the sandboxed iframe must not need it
 let host;     // the third-party page, another port
 let browser;
@@ -34,7 +37,8 @@ const errors = [];
 
 before(async () => {
     if (skip) return;
-    app = await serveDir({ headers: { 'access-control-allow-origin': '*' } });
+    const hits = new Map();
+    app = { ...(await createWebServer({ dir: webRoot, onRequest: (p) => hits.set(p, (hits.get(p) ?? 0) + 1) })), hits };
     plain = await serveDir();
     host = await serveDir({ dir: path.join(webRoot, '.no-such-dir'), pages: {} }); // only its pages
     browser = await launch();
@@ -303,6 +307,73 @@ test('a component re-renders when an attribute changes; the iframe when its hash
         assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), [], hash);
     }
     await page.close();
+});
+
+test('no card text is cut at 300 or 400 px, long names and wrapped verdicts included; iframes still fit 180 px', { skip }, async () => {
+    const setups = [
+        HASH.slice(1),
+        // The longest names in a setup: a three-line title at 300 px.
+        'model=mistral-small-3.2-24b-instruct-2506&hardware=nvidia-rtx-pro-6000-blackwell-max-q&count=2&quant=Q4_K_M',
+        // A long verdict ("Only with offload") whose setup line wraps.
+        'model=llama-3.3-70b-instruct&hardware=nvidia-rtx-4060&quant=Q4_K_M',
+        'model=no-such-model&hardware=nvidia-rtx-4090',
+    ];
+    const attrs = (q) => [...new URLSearchParams(q)].map(([k, v]) => `${k}="${v}"`).join(' ');
+    let body = '';
+    for (const width of [300, 400]) {
+        for (const [i, q] of setups.entries()) {
+            body += `<div style="width:${width}px"><headroom-card class="probe" data-name="component ${width}px #${i}" ${attrs(q)}></headroom-card></div>
+<iframe class="probe" data-name="iframe ${width}px #${i}" sandbox="allow-scripts" src="${plain.base}embed.html#${q}" title="card" width="${width}" height="180" style="border:0"></iframe>\n`;
+        }
+    }
+    host.pages['/cards.html'] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cards</title><link rel="icon" href="data:,">
+<script type="module" src="${app.base}headroom-card.js"></script></head><body>${body}</body></html>`;
+    const { page } = await open(`${host.base}cards.html`);
+
+    // Every element of the card that holds text, not inline: its content fits its box both ways.
+    const cutText = (root) => {
+        const cut = [];
+        for (const el of root.querySelectorAll('.hr-card, .hr-card *')) {
+            const display = getComputedStyle(el).display;
+            if (display === 'inline' || display === 'none' || !el.textContent.trim()) continue;
+            if (el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight) {
+                cut.push(`.${el.className}: ${el.scrollWidth}×${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight} "${el.textContent.trim().slice(0, 40)}"`);
+            }
+        }
+        return cut;
+    };
+    for (const card of await page.locator('headroom-card.probe').all()) {
+        const name = await card.getAttribute('data-name');
+        await card.locator('.hr-card:is([data-state="ready"], [data-state="error"])').waitFor({ timeout: 30000 });
+        assert.deepEqual(await card.evaluate((el, fn) => (0, eval)(fn)(el.shadowRoot), cutText.toString()), [], name);
+        const box = await card.locator('.hr-card').boundingBox();
+        assert.ok(box.height <= 180, `${name}: ${box.height}px tall`);
+    }
+    for (const handle of await page.locator('iframe.probe').elementHandles()) {
+        const name = await handle.getAttribute('data-name');
+        const frame = await handle.contentFrame();
+        await frame.waitForSelector('.hr-card:is([data-state="ready"], [data-state="error"])', { timeout: 30000 });
+        assert.deepEqual(await frame.evaluate((fn) => (0, eval)(fn)(document), cutText.toString()), [], name);
+        const [sw, sh, iw, ih] = await frame.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight, innerWidth, innerHeight]);
+        assert.ok(sw <= iw && sh <= ih, `${name}: content ${sw}×${sh} in a ${iw}×${ih} frame`);
+    }
+    await page.close();
+});
+
+test('scripts/run serves web/ with CORS on what a cross-origin <headroom-card> loads', { skip }, async () => {
+    // scripts/run starts scripts/serve.mjs (the server the tests above loaded the component from).
+    const run = await readFile(path.join(webRoot, '..', 'scripts/run'), 'utf8');
+    assert.match(run, /exec node scripts\/serve\.mjs --port "\$port" --dir web/);
+    for (const [file, type] of [['headroom-card.js', /javascript/], ['js/card-view.js', /javascript/], ['engine/headroom-api.mjs', /javascript/],
+        ['engine/headroom.wasm', /^application\/wasm$/], ['engine/catalog/models.json', /json/], ['embed.css', /css/]]) {
+        const r = await fetch(`${app.base}${file}`, { headers: { origin: host.base.replace(/\/$/, '') } });
+        assert.equal(r.status, 200, file);
+        assert.equal(r.headers.get('access-control-allow-origin'), '*', file);
+        assert.match(r.headers.get('content-type'), type, file);
+    }
+    const page = await fetch(`${app.base}index.html`);
+    assert.equal(page.headers.get('access-control-allow-origin'), null, 'pages need no CORS');
+    assert.ok([403, 404].includes((await fetch(`${app.base}..%2fpackage.json`)).status), 'nothing outside web/');
 });
 
 test('embed pages: no request leaves 127.0.0.1 and no console errors', { skip }, () => {

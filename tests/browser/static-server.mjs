@@ -1,17 +1,15 @@
 // static-server.mjs: small 127.0.0.1 servers for the embed and offline tests.
 // Unlike harness.mjs's startServer (which the page tests use), these can add
-// response headers (CORS for the web component), replace a file's body (a new
-// build for the service worker), serve a third-party host page from another
-// origin, and count the requests per path.
+// response headers, replace a file's body (a new build for the service
+// worker), serve a third-party host page from another origin, and count the
+// requests per path. File types come from scripts/serve.mjs, the server
+// scripts/run starts (embed.test.mjs loads the cross-origin web component from
+// that server itself, so the CORS it sends is what is tested).
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { webRoot } from './harness.mjs';
-
-const MIME = {
-    '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-    '.mjs': 'text/javascript; charset=utf-8', '.json': 'application/json; charset=utf-8', '.wasm': 'application/wasm',
-};
+import { MIME } from '../../scripts/serve.mjs';
 
 /**
  * Serves dir (default web/). options.headers: added to every response;

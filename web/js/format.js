@@ -71,6 +71,12 @@ export function params(n) {
     return `${number(n / 1e6, 0)}M`;
 }
 
+/** A price in US dollars, whole, with thousands separators: "$3,000". */
+export function usd(value) {
+    if (!Number.isFinite(value)) return 'n/a';
+    return `$${String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+}
+
 export function bandwidth(bytesPerS) {
     if (!Number.isFinite(bytesPerS)) return 'n/a';
     if (bytesPerS >= 1e12) return `${number(bytesPerS / 1e12, 2)} TB/s`;

@@ -5,7 +5,7 @@
 import { createEngine } from '../engine/headroom-api.mjs';
 import { h, replace, setText, $, $$ } from './dom.js';
 import * as fmt from './format.js';
-import { DEFAULTS, parseState, serializeState, toRequest, compareList } from './state.js';
+import { DEFAULTS, parseState, serializeState, toRequest, compareList, viewState } from './state.js';
 import { createCombobox } from './combobox.js';
 import { renderReport, deviceName, gradeBadge, verdictPill } from './report-view.js';
 import { createFeel } from './feel.js';
@@ -253,6 +253,20 @@ function compute() {
     return report;
 }
 
+/** Links to the other views and the share box, from the current state. */
+function updateLinks() {
+    for (const a of $$('nav.views a')) {
+        a.href = serializeState(viewState(state, a.dataset.view));
+        if (a.dataset.view === state.view) a.setAttribute('aria-current', 'page');
+        else a.removeAttribute('aria-current');
+    }
+    $('#link-models').href = serializeState(viewState(state, 'models-for-hardware'));
+    $('#link-hardware').href = serializeState(viewState(state, 'hardware-for-model'));
+    $('#link-compare').href = serializeState(viewState(state, 'compare'));
+    $('#brand-link').href = serializeState({ ...DEFAULTS });
+    $('#share-url').value = location.href;
+}
+
 function renderView() {
     const view = state.view;
     document.body.dataset.view = view;
@@ -261,16 +275,7 @@ function renderView() {
     $('#view-rank').hidden = !(view === 'models-for-hardware' || view === 'hardware-for-model');
     $('#view-compare').hidden = view !== 'compare';
     $('#view-accuracy').hidden = view !== 'accuracy';
-    for (const a of $$('nav.views a')) {
-        a.href = serializeState({ ...state, view: a.dataset.view });
-        if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
-        else a.removeAttribute('aria-current');
-    }
-    $('#link-models').href = serializeState({ ...state, view: 'models-for-hardware' });
-    $('#link-hardware').href = serializeState({ ...state, view: 'hardware-for-model' });
-    $('#link-compare').href = serializeState({ ...state, view: 'compare' });
-    $('#brand-link').href = serializeState({ ...DEFAULTS });
-    $('#share-url').value = location.href;
+    updateLinks();
 
     const report = compute();
     if (view === 'report') embedSection.update(state, report);
@@ -355,6 +360,21 @@ function update(patch, { typing = null } = {}) {
     if ('quant' in patch) $('#quant').value = state.quant;
     clearTimeout(timer);
     timer = setTimeout(renderView, typing ? 40 : 0);
+}
+
+/**
+ * A ranked view's filter or sort changed (rank-view.js has already re-rendered
+ * its table from the cached ranking): only the URL and links follow, so no
+ * estimate or ranking runs again.
+ */
+function updateRankState(patch, { typing = null } = {}) {
+    const next = { ...state, ...patch };
+    if (KEYS_EQUAL(next, state)) return;
+    const push = !(typing && typingField === typing);
+    typingField = typing;
+    state = next;
+    writeUrl(push);
+    updateLinks();
 }
 
 function KEYS_EQUAL(a, b) {
@@ -468,7 +488,7 @@ async function boot() {
         },
         reducedMotion,
     });
-    rankView = createRankView({ workerUrl: new URL('./rank-worker.js', import.meta.url), onError: () => {} });
+    rankView = createRankView({ workerUrl: new URL('./rank-worker.js', import.meta.url), onError: () => {}, onChange: updateRankState });
     embedSection = createEmbedSection();
     wireControls();
     customUi = createCustomModel({
