@@ -80,6 +80,9 @@ struct SsmParams {
     std::uint32_t d_conv = 4;
     std::uint32_t n_head = 0;    // Mamba-2 heads (0 for Mamba-1)
     std::uint32_t dt_rank = 0;   // Mamba-1 dt projection rank
+    // Jamba's Mamba-1 mixer normalizes dt, B and C (HF modeling_jamba.py JambaMambaMixer
+    // dt_layernorm / b_layernorm / c_layernorm; llama.cpp ssm_dt_norm, ssm_b_norm, ssm_c_norm).
+    bool dt_bc_norms = false;
 };
 
 // Gated DeltaNet / KDA sizes.

@@ -587,6 +587,7 @@ Result<ModelArch> import_hf_config(const nlohmann::json& config_in, const std::s
         a.notes.push_back("falcon_h1: every layer has attention and Mamba-2 in parallel");
     } else if (f == "jamba") {
         read_mamba1();
+        a.ssm.dt_bc_norms = true;
         const u64 period = r.integer("attn_layer_period", 8), offset = r.integer("attn_layer_offset", 4);
         for (u32 i = 0; i < n; ++i) {
             if (period == 0 || i % period != offset) {

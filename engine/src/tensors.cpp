@@ -111,6 +111,11 @@ void add_recurrent(InventoryBuilder& b, const ModelArch& a, std::int32_t il, Rec
         b.add_layer(il, "ssm_conv1d.weight", TensorRole::ssm_conv1d, s.d_conv, s.d_inner);
         b.add_layer(il, "ssm_conv1d.bias", TensorRole::bias, s.d_inner);
         b.add_layer(il, "ssm_x.weight", TensorRole::ssm_x, s.d_inner, u64(s.dt_rank) + 2ull * s.d_state);
+        if (s.dt_bc_norms) {
+            b.add_layer(il, "ssm_dt_norm.weight", TensorRole::norm, s.dt_rank);
+            b.add_layer(il, "ssm_b_norm.weight", TensorRole::norm, s.d_state);
+            b.add_layer(il, "ssm_c_norm.weight", TensorRole::norm, s.d_state);
+        }
         b.add_layer(il, "ssm_dt.weight", TensorRole::ssm_dt, s.dt_rank, s.d_inner);
         b.add_layer(il, "ssm_dt.bias", TensorRole::ssm_small, s.d_inner);
         b.add_layer(il, "ssm_a", TensorRole::ssm_small, s.d_state, s.d_inner);
