@@ -32,6 +32,15 @@ TEST_CASE("Score components", "[fit]") {
     CHECK(score_setup(Verdict::fits, 0.5, 20, 1.0, 8192, 100, needs).value == 100);
     // Decode exactly at the floor (5 t/s) gives 40 speed points: 0.35·40 = 14 instead of 35 -> 79.
     CHECK(score_setup(Verdict::fits, 0.5, 5, 1.0, 8192, 100, needs).value == 79);
+    // Just under the floor (4.9 t/s): speed 40 × 4.9 / 5 = 39.2 -> 0.35 × 39.2 = 13.72 -> 78.72,
+    // but slower than the workload's minimum caps the score at 49 (grade D).
+    const Score slow = score_setup(Verdict::fits, 0.5, 4.9, 1.0, 8192, 100, needs);
+    CHECK(slow.value == 49);
+    CHECK(slow.grade == "D");
+    // Far below it, the weighted sum is under the cap and stands: speed 40 × 1 / 5 = 8 -> 2.8
+    // + 15 + 15 + 15 + 20 = 67.8, capped at 49; with half the quality (50): 2.8 + 45 + 10 = 57.8
+    // -> 49; with context 512 of 8192 too (sqrt(1/16) = 25 -> 3.75): 2.8 + 15 + 3.75 + 15 + 10 = 46.55 -> 47.
+    CHECK(score_setup(Verdict::fits, 0.5, 1, 1.0, 512, 50, needs).value == 47);
     // Half the needed context: sqrt(0.5) = 0.7071 -> 70.7 × 0.15 = 10.6 instead of 15 -> 95.6 -> 96.
     CHECK(score_setup(Verdict::fits, 0.5, 20, 1.0, 4096, 100, needs).value == 96);
     // Tight at 95 % used: fit 100 − 0.5 × 30 = 85 -> 0.15 × 85 = 12.75 -> 97.75 -> 98.

@@ -25,6 +25,8 @@ constexpr double kGradeA = 80.0;
 constexpr double kGradeB = 65.0;
 constexpr double kGradeC = 50.0;
 constexpr double kGradeD = 35.0;
+// The highest score (grade D) a setup slower than its workload's minimum decode speed gets.
+constexpr double kScoreCapTooSlow = kGradeC - 1.0;
 
 double clamp01(double x) { return std::min(1.0, std::max(0.0, x)); }
 
@@ -114,6 +116,10 @@ Score score_setup(Verdict verdict, double used_fraction, double decode_tps, doub
     s.quality = quality;
     s.value = kWeightSpeed * s.speed + kWeightTtft * s.ttft + kWeightContext * s.context + kWeightFit * s.fit +
               kWeightQuality * s.quality;
+    // Slower than the least the workload needs (below reading speed for chat): at
+    // best "Poor", however well the rest scores; the weighted sum alone gave a
+    // grade B to a 70B model at 7 tokens/s for coding (needs 8).
+    if (decode_tps < needs.min_tokens_per_s) s.value = std::min(s.value, kScoreCapTooSlow);
     s.value = std::round(std::min(100.0, std::max(0.0, s.value)));
     s.grade = grade_for(s.value);
     s.label = label_for(s.value, verdict);
