@@ -12,7 +12,17 @@ record form; a record with "base": "<id>" starts from that shared record's
 architecture and overrides the keys it gives). Every extra record carries its own
 sources; ids must not collide with the shared file's.
 
-Usage: scripts/catalog/build_models.py [--src models.jsonl] [--extra models_extra.jsonl] [--out catalog/models.json]
+Corrections to records of either file come from scripts/catalog/models_overrides.jsonl,
+one object per line, keyed by "id" (see apply_override): "set" replaces record fields
+(a dict value such as "hybrid" is merged key by key), "sources" is appended to the
+record's sources and must name where each fact was read, "sources_replace" rewrites a
+source (exact text "old") as "new" (to give a vague source its location), and "resolve" lists
+`unconfirmed_fields` items (exact text) that the override settles, each dropped or,
+with "keep", replaced by what is still unconfirmed. A stale override (unknown id,
+item text not found) stops the build.
+
+Usage: scripts/catalog/build_models.py [--src models.jsonl] [--extra models_extra.jsonl]
+                                       [--overrides models_overrides.jsonl] [--out catalog/models.json]
 """
 import argparse
 import json
@@ -25,6 +35,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 DEFAULT_SRC = os.path.abspath(os.path.join(ROOT, "..", "shared", "data", "models.jsonl"))
 DEFAULT_OUT = os.path.join(ROOT, "catalog", "models.json")
 DEFAULT_EXTRA = os.path.join(HERE, "models_extra.jsonl")
+DEFAULT_OVERRIDES = os.path.join(HERE, "models_overrides.jsonl")
 
 # Keys an extra record never inherits from its "base" record (facts about the base checkpoint).
 BASE_DROP = {"id", "hf_repo", "sources", "notes", "params_published", "params_status", "params_note", "confirmed",
@@ -489,10 +500,47 @@ def resolve_extra(rec, shared):
     return out
 
 
+def apply_override(rec, ov):
+    """Apply one models_overrides.jsonl object to a (shared or extra) record, in place.
+
+    {"id": ..., "set": {field: value}, "sources": [where each fact was read],
+     "sources_replace": [{"old": "<exact source text>", "new": "<the same source, located>"}],
+     "resolve": [{"item": "<exact unconfirmed_fields text>", "keep": "<what stays unconfirmed>"}]}
+    """
+    where = "models_overrides: %s" % ov["id"]
+    unknown = set(ov) - {"id", "set", "sources", "sources_replace", "resolve", "why"}
+    if unknown:
+        sys.exit("%s: unknown keys %s" % (where, sorted(unknown)))
+    if not ov.get("sources") and not ov.get("sources_replace"):
+        sys.exit("%s: an override must give its sources" % where)
+    for k, v in (ov.get("set") or {}).items():
+        if isinstance(v, dict) and isinstance(rec.get(k), dict):
+            rec[k] = dict(rec[k], **v)
+        else:
+            rec[k] = v
+    srcs = list(rec.get("sources") or [])
+    for r in ov.get("sources_replace") or []:
+        if r["old"] not in srcs:
+            sys.exit("%s: source to replace not found: %r" % (where, r["old"]))
+        srcs[srcs.index(r["old"])] = r["new"]
+    rec["sources"] = srcs + list(ov.get("sources") or [])
+    items = list(rec.get("unconfirmed_fields") or [])
+    for r in ov.get("resolve") or []:
+        if r["item"] not in items:
+            sys.exit("%s: unconfirmed item not found: %r" % (where, r["item"]))
+        i = items.index(r["item"])
+        if r.get("keep"):
+            items[i] = r["keep"]
+        else:
+            del items[i]
+    rec["unconfirmed_fields"] = items
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--src", default=DEFAULT_SRC)
     ap.add_argument("--extra", default=DEFAULT_EXTRA)
+    ap.add_argument("--overrides", default=DEFAULT_OVERRIDES)
     ap.add_argument("--out", default=DEFAULT_OUT)
     args = ap.parse_args()
     models, skipped = [], []
@@ -502,6 +550,15 @@ def main():
     clash = sorted({r["id"] for r in extra} & set(by_id))
     if clash:
         sys.exit("models_extra: ids already in models.jsonl: %s" % clash)
+    all_by_id = {r["id"]: r for r in shared + extra}
+    seen = set()
+    for ov in (read_jsonl(args.overrides) if os.path.exists(args.overrides) else []):
+        if ov["id"] not in all_by_id:
+            sys.exit("models_overrides: unknown id %r" % ov["id"])
+        if ov["id"] in seen:
+            sys.exit("models_overrides: %s given twice (merge the lines)" % ov["id"])
+        seen.add(ov["id"])
+        apply_override(all_by_id[ov["id"]], ov)
     for rec in shared + extra:
         reason = UNMODELLED.get(rec["model_type"])
         if reason is None and any(rec.get(k) is None for k in ("hidden_size", "num_hidden_layers", "vocab_size",
