@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const apiPath = path.join(root, 'web/engine/headroom-api.mjs');
+// HEADROOM_ENGINE_DIR: another build of the module (scripts/sanitize runs these tests on its ASan+UBSan build).
+const apiPath = path.join(process.env.HEADROOM_ENGINE_DIR || path.join(root, 'web/engine'), 'headroom-api.mjs');
 const cliPath = path.join(root, 'build/headroom');
 
 const seed = { model: 'kimi-linear-48b-a3b-instruct', hardware: 'nvidia-a100-40gb-sxm4', quant: 'Q4_K_M' };
