@@ -336,7 +336,13 @@ StepTime decode_step(const SpeedModel& m, std::uint64_t depth, double batch) {
     if (tensor_parallel && is_llama_family(run.runtime)) {
         st.t_overhead += a.n_layer * kRowSplitMatmulsPerLayer * (n_dev - 1) * kRowSplitCopySeconds;
     } else if (tensor_parallel) {
-        const bool nvlink = hw.interconnect.find("NVLink") != std::string::npos || hw.interconnect.find("Infinity Fabric") != std::string::npos;
+        // A bridge (NVLink bridge, "2-way", "optional ... (2 GPUs)") joins pairs of
+        // cards (4 for a "4-way" bridge): with more devices the ring crosses PCIe.
+        const std::string& ic = hw.interconnect;
+        const bool bridged = ic.find("bridge") != std::string::npos || ic.find("2-way") != std::string::npos;
+        const double bridge_devices = ic.find("4-way") != std::string::npos ? 4.0 : 2.0;
+        const bool nvlink = (ic.find("NVLink") != std::string::npos || ic.find("Infinity Fabric") != std::string::npos) &&
+                            (!bridged || n_dev <= bridge_devices);
         const double step = nvlink ? kRingStepNvlinkSeconds : kRingStepPcieSeconds;
         st.t_overhead += 2.0 * a.n_layer * 2.0 * (n_dev - 1) * step;
     } else if (n_dev > 1) {

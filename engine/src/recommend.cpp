@@ -527,6 +527,25 @@ std::vector<Improvement> setup_improvements(const Request& req, const Setup& s, 
             out.push_back(i);
         }
     }
+    // 5b. AMD APUs (Strix Halo) on Linux: raise the iGPU's GTT limit, set in
+    // 4 KiB pages by the kernel parameter ttm.pages_limit (AMD's Strix Halo
+    // system-optimization page; runtime_memory.cpp kAmdApuGttFraction), leaving
+    // the OS the same share as on a Mac.
+    if (req.hardware.vendor == Vendor::amd && req.hardware.unified_memory && req.hardware.form_factor != "datacenter" &&
+        s.verdict != Verdict::fits) {
+        const double mem_gib = req.hardware.memory_bytes / kGiB;
+        const double limit_gib = std::floor(mem_gib - std::max(8.0, 0.15 * mem_gib));
+        if (limit_gib * kGiB > s.budget.usable_bytes) {
+            Improvement i;
+            i.kind = "gtt_limit";
+            i.title = "Raise the iGPU's memory limit (GTT)";
+            i.detail = "Boot Linux with ttm.pages_limit=" + format_number(limit_gib * 262144.0, 0) + " (" +
+                       format_number(limit_gib, 0) + " GiB in 4 KiB pages) to let the GPU use " +
+                       format_bytes(limit_gib * kGiB) + " instead of " + format_bytes(s.budget.usable_bytes) +
+                       " (leave the OS enough).";
+            out.push_back(i);
+        }
+    }
     // 6. Another runtime that suits the mode.
     if (req.hardware.vendor == Vendor::nvidia && is_llama_family(req.run.runtime) &&
         (req.run.mode == Mode::light_api || req.run.mode == Mode::scale_out)) {

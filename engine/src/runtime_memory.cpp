@@ -29,6 +29,13 @@ constexpr double kAppleSmallMemoryLimitBytes = 36.0 * kGiB;
 // share is configurable via GTT / carve-out on these systems).
 constexpr double kUnifiedOsReserveMinBytes = 4.0 * kGiB;
 constexpr double kUnifiedOsReserveFraction = 0.10;
+// AMD APUs (Strix Halo / Ryzen AI Max) on Linux: the iGPU allocates through
+// GTT, which the kernel caps at TTM's page limit, by default half of system RAM
+// (linux drivers/gpu/drm/ttm/ttm_tt.c v6.16 L52, ttm_tt_pages_limit; a 128 GB
+// Strix Halo shows 62.2 GB to ROCm by default, github.com/ROCm/ROCm/issues/5595;
+// AMD's Strix Halo optimization page, rocm.docs.amd.com .../system-optimization/strixhalo.html,
+// raises it with ttm.pages_limit = GiB x 262144).
+constexpr double kAmdApuGttFraction = 0.50;
 
 // --- Runtime overheads ------------------------------------------------------
 
@@ -99,6 +106,10 @@ DeviceBudget device_budget(const Hardware& hw, Runtime runtime) {
         b.usable_bytes = hw.memory_bytes * f;
         b.why = "macOS lets the GPU wire about " + std::to_string(int(std::lround(f * 100))) +
                 "% of unified memory (recommendedMaxWorkingSetSize; raise it with sudo sysctl iogpu.wired_limit_mb)";
+    } else if (hw.unified_memory && hw.vendor == Vendor::amd && hw.form_factor != "datacenter") {
+        b.usable_bytes = hw.memory_bytes * kAmdApuGttFraction;
+        b.why = "Linux lets the iGPU map half of RAM by default (GTT, TTM pages_limit); raise it with the kernel "
+                "parameter ttm.pages_limit (GiB x 262144) or the BIOS UMA carve-out";
     } else if (hw.unified_memory || hw.vendor == Vendor::cpu) {
         const double reserve = std::max(kUnifiedOsReserveMinBytes, kUnifiedOsReserveFraction * hw.memory_bytes);
         b.usable_bytes = hw.memory_bytes - reserve;
