@@ -295,7 +295,11 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
         Need n = llama_need(s, s.gpu_layers, s.cpu_moe_layers, s.n_ctx_alloc);
         const bool automatic = run.offload.kind == OffloadSettings::Kind::automatic ||
                                run.offload.kind == OffloadSettings::Kind::none;
-        if (automatic && n.device > s.usable_bytes && is_llama_family(run.runtime) && !run.context_given &&
+        // --fit acts when a device would keep less than its margin free (runtime-memory.md
+        // §2.9 step 1), not only when it overflows. llama-bench (a bench request) has no
+        // --fit: its -ngl 99 either fits or fails.
+        const double fit_trigger = run.bench.present ? s.usable_bytes : s.usable_bytes - llama_fit_margin_bytes();
+        if (automatic && n.device > fit_trigger && is_llama_family(run.runtime) && !run.context_given &&
             s.n_ctx > kFitMinContextTokens) {
             // llama.cpp --fit, step 1: with the context left to it, shrink the
             // context (down to fit_params_min_ctx = 4096) before moving weights.
@@ -321,7 +325,7 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
             n = llama_need(s, s.gpu_layers, s.cpu_moe_layers, s.n_ctx_alloc);
         }
         s.auto_offload = automatic && offload_allowed(s);
-        if (automatic && n.device > s.usable_bytes && offload_allowed(s)) {
+        if (automatic && n.device > fit_trigger && offload_allowed(s)) {
             const FitPlacement p = fit_placement(s, s.n_ctx_alloc);
             s.gpu_layers = p.gpu_layers;
             s.cpu_moe_layers = p.cpu_moe_layers;
@@ -450,6 +454,11 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
                 else hi = mid;
             }
             s.safe_context_tokens = lo * step;
+        }
+        if (s.safe_context_tokens > s.n_ctx) {
+            s.assumptions.push_back("safe context " + std::to_string(s.safe_context_tokens) +
+                                    " tokens counts the layers llama.cpp's --fit moves to RAM for it (decode is slower "
+                                    "there than at " + std::to_string(s.n_ctx) + ")");
         }
     } else if (device_bytes_for_context(s, max_ctx) <= limit) {
         s.safe_context_tokens = max_ctx;
