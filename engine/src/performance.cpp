@@ -295,7 +295,7 @@ namespace {
 
 struct StepTime {
     double t_mem = 0, t_compute = 0, t_host = 0, t_overhead = 0, total = 0;
-    double device_bytes = 0, flops = 0, par = 1;
+    double device_bytes = 0, host_bytes = 0, flops = 0, par = 1;
 };
 
 // One decode step for `batch` sequences at `depth`: weights are read once per
@@ -320,7 +320,10 @@ StepTime decode_step(const SpeedModel& m, std::uint64_t depth, double batch) {
     const double kv_bytes = kv_read_bytes_at_depth(a, m.kv, depth);
     // Recurrent state is read and written back every token.
     const double state_bytes = 2.0 * recurrent_state_bytes_per_sequence(a);
-    st.device_bytes = weight_bytes + batch * (kv_bytes + state_bytes);
+    const double host_kv = m.placement.host_kv_fraction;
+    st.device_bytes = weight_bytes + batch * (kv_bytes + state_bytes) * (1.0 - host_kv);
+    host_bytes += batch * (kv_bytes + state_bytes) * host_kv;
+    st.host_bytes = host_bytes;
     st.flops = batch * decode_flops_per_token(a, m.active_params, depth);
     const double peak = std::max(1.0, hw.fp16_flops > 0 ? hw.fp16_flops : hw.fp32_flops);
     // Tensor parallel divides every device's share; layer split runs devices in sequence.
@@ -362,7 +365,7 @@ DecodeSpeed decode_speed(const SpeedModel& m, std::uint64_t depth) {
     const double peak = std::max(1.0, hw.fp16_flops > 0 ? hw.fp16_flops : hw.fp32_flops);
     const double sys_bw = hw.system_bandwidth_bytes_per_s > 0 ? hw.system_bandwidth_bytes_per_s : 64e9;
     const double t_ceiling = std::max(st.device_bytes / (hw.bandwidth_bytes_per_s * st.par), st.flops / (peak * st.par)) +
-                             m.placement.host_read_bytes_per_token / sys_bw;
+                             st.host_bytes / sys_bw;
     d.ceiling_tokens_per_s = 1.0 / t_ceiling;
     d.low = d.tokens_per_s * kDecodeRangeLow;
     d.high = std::min(d.ceiling_tokens_per_s, d.tokens_per_s * kDecodeRangeHigh);

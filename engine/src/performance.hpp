@@ -21,6 +21,9 @@ struct Placement {
     double host_read_bytes_per_token = 0.0;    // weights read from system RAM per token (offload)
     double device_routed_read_bytes_per_token = 0.0;  // routed-expert part of device_read (top-k share)
     double host_routed_read_bytes_per_token = 0.0;    // routed-expert part of host_read
+    // Share of the KV cache (and recurrent state) in system RAM: llama.cpp keeps a
+    // CPU layer's cache beside it, and the CPU reads it there in attention.
+    double host_kv_fraction = 0.0;
     double device_weight_bytes = 0.0;          // resident on the device(s)
     double host_weight_bytes = 0.0;            // resident in system RAM
     bool weights_quantized_int = true;         // llama.cpp integer-quantized weights (MMQ path)

@@ -157,6 +157,7 @@ void apply_need(Setup& s, const Need& n) {
     s.speed.placement.device_routed_read_bytes_per_token = n.device_routed_read;
     s.speed.placement.host_routed_read_bytes_per_token = n.host_routed_read;
     s.speed.placement.device_weight_bytes = n.device_weights;
+    s.speed.placement.host_kv_fraction = n.host_kv + n.device_kv > 0 ? n.host_kv / (n.host_kv + n.device_kv) : 0.0;
     // Only weights beyond the input embedding are streamed from the host in prefill.
     const bool llama = is_llama_family(s.run.runtime);
     s.speed.placement.host_weight_bytes = llama ? std::max(0.0, n.host_weights - s.weights().token_embd_bytes) : n.host_weights;
