@@ -103,3 +103,18 @@ TEST_CASE("Regression: a catalog entry with a non-string name or non-boolean exa
     CHECK(c->models.at(0).name == "m");
     CHECK(c->models.at(0).params_published_exact == false);
 }
+
+TEST_CASE("Regression: num_experts_per_tok above num_experts is refused, not a negative parameter count", "[regressions]") {
+    // fuzz_config (UBSan): 256 of 16 experts per token made the routed fraction 16, so the
+    // inactive share (1 − 16) × expert parameters was negative and its conversion to an
+    // unsigned count undefined (tensors.cpp build_tensor_inventory).
+    const json r = answer(
+        R"({"hardware":"nvidia-rtx-4090","quant":"Q4_K_M","model":{"model_type":"jamba","hidden_size":8192,)"
+        R"("num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"intermediate_size":14336,)"
+        R"("vocab_size":65536,"num_experts":16,"num_experts_per_tok":256}})");
+    check_not_internal(r);
+    REQUIRE(r["ok"] == false);
+    CHECK(r["error"]["code"] == "invalid_model");
+    CHECK(r["error"]["field"] == "model.num_experts_per_tok");
+    CHECK(r["error"]["message"] == "num_experts_per_tok is 256; a token cannot use more than the 16 experts the model has");
+}

@@ -614,6 +614,10 @@ Result<ModelArch> import_hf_config(const nlohmann::json& config_in, const std::s
                                                   "moe_k", "moe_topk", "top_k"}, 0), "num_experts_per_tok");
         if (m.n_expert_used == 0)
             return make_error("missing_field", r.field("num_experts_per_tok"), "MoE config has no num_experts_per_tok");
+        if (m.n_expert_used > m.n_expert)
+            return make_error("invalid_model", r.field("num_experts_per_tok"),
+                              "num_experts_per_tok is " + std::to_string(m.n_expert_used) + "; a token cannot use more than the " +
+                                  std::to_string(m.n_expert) + " experts the model has");
         u64 ff_e = expert_is_intermediate ? r.integer("intermediate_size", 0) : r.integer("moe_intermediate_size", 0);
         if (ff_e == 0) ff_e = r.integer_any({"moe_intermediate_size", "intermediate_size"}, 0);
         if (ff_e == 0) return make_error("missing_field", r.field("moe_intermediate_size"), "MoE config has no moe_intermediate_size");

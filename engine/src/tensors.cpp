@@ -3,6 +3,7 @@
 // with Hugging Face shapes. ne[0] is the row length (the input dimension).
 #include "tensors.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace headroom {
@@ -248,7 +249,8 @@ bool Tensor::is_shared_expert() const {
 
 double routed_fraction_per_token(const ModelArch& arch) {
     if (arch.moe.n_expert == 0) return 1.0;
-    return double(arch.moe.n_expert_used) / double(arch.moe.n_expert);
+    // At most every expert (config_import refuses more; a hand-built arch is clamped).
+    return std::min(1.0, double(arch.moe.n_expert_used) / double(arch.moe.n_expert));
 }
 
 TensorInventory build_tensor_inventory(const ModelArch& arch) {
