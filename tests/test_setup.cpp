@@ -84,6 +84,35 @@ TEST_CASE("System RAM too small for the offloaded part does not run, said plainl
     CHECK(r["limits"][0].get<std::string>().find("system RAM") != std::string::npos);
 }
 
+TEST_CASE("System RAM: a given size or speed is used and only the missing one is assumed", "[setup]") {
+    // Llama 3.1 70B Q4_K_M at 4096 on an 8 GB card: about 36 GiB must sit in RAM.
+    const json small = run({{"model", "llama-3.1-70b"}, {"hardware", "nvidia-rtx-4060"}, {"quant", "Q4_K_M"},
+                            {"context_tokens", 4096}, {"system_memory_gb", 16}});
+    REQUIRE(small["ok"] == true);
+    CHECK(small["fit"]["verdict"] == "no");
+    // 16 GiB less the OS's 15 % (kHostOsReserveFraction) = 13.6 GiB free for the model.
+    const std::string limit = small["limits"][0].get<std::string>();
+    CHECK(limit.find("must sit in system RAM, 13.6 GiB of it is free for the model") != std::string::npos);
+    bool size_assumed = false, bw_assumed = false;
+    for (const auto& a : small["assumptions"]) {
+        size_assumed = size_assumed || a.get<std::string>().find("system RAM not given") != std::string::npos;
+        bw_assumed = bw_assumed || a.get<std::string>() ==
+                                       "system RAM bandwidth not given; assumed dual-channel DDR5-5600 (89.6 GB/s) for offload";
+    }
+    CHECK_FALSE(size_assumed);
+    CHECK(bw_assumed);
+}
+
+TEST_CASE("What a mixed setup runs: rank by a devices list", "[setup]") {
+    // RTX 4090 (24 GB) + RTX 3060 (12 GB): 36 GB together, so Llama 3.1 70B at Q3/Q2 or a 32B at
+    // Q6/Q8 fit where neither card alone holds them.
+    const json mixed = rank_models_for_hardware({{"devices", {"nvidia-rtx-4090", "nvidia-rtx-3060-12gb"}}}, catalog());
+    REQUIRE(mixed["ok"] == true);
+    REQUIRE(mixed["items"].size() > 50);
+    CHECK(mixed["items"][0]["count"] == 2);
+    CHECK(mixed["items"][0]["usable_bytes"].get<double>() > 35.0 * kGiB);
+}
+
 TEST_CASE("Mixed GPUs add capacity and share layers by memory", "[setup]") {
     const json r = run({{"model", "llama-3.1-8b"}, {"devices", {"nvidia-rtx-4090", "nvidia-rtx-3060-12gb"}},
                         {"quant", "Q4_K_M"}, {"context_tokens", 8192}});

@@ -139,7 +139,7 @@ bool evaluate_entry(const Request& base, const Catalog& catalog, std::size_t mod
 Result<Request> base_request(json request, const Catalog& catalog) {
     if (catalog.models.empty() || catalog.hardware.empty()) return make_error("invalid_catalog", "catalog", "the catalog is empty");
     if (!request.contains("model")) request["model"] = catalog.models.front().id;
-    if (!request.contains("hardware")) request["hardware"] = catalog.hardware.front().id;
+    if (!request.contains("hardware") && !request.contains("devices")) request["hardware"] = catalog.hardware.front().id;
     return parse_request(request, catalog);
 }
 
@@ -147,8 +147,10 @@ Result<Request> base_request(json request, const Catalog& catalog) {
 
 json rank_models_for_hardware(const json& request, const Catalog& catalog) {
     try {
-        if (!request.is_object() || !request.contains("hardware")) {
-            return error_report(make_error("missing_field", "hardware", "rank by hardware needs a hardware id or object"));
+        // One device (hardware, gpu_count) or a mixed setup (devices: [id, ...]).
+        if (!request.is_object() || (!request.contains("hardware") && !request.contains("devices"))) {
+            return error_report(make_error("missing_field", "hardware",
+                                           "rank by hardware needs a hardware id or object, or a devices list"));
         }
         json base_json = request;
         base_json.erase("model");

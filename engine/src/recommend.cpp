@@ -388,6 +388,12 @@ std::vector<std::string> setup_limits(const Setup& s, const std::vector<Workload
     std::vector<std::string> out;
     const double used = s.usable_bytes > 0 ? s.device_used_bytes / s.usable_bytes : 1.0;
     const std::string dev = s.n_devices > 1 ? std::to_string(s.n_devices) + " × " + s.hw.name : s.hw.name;
+    if (s.verdict == Verdict::no && s.host_too_small) {
+        // The GPU side fits; system RAM is what is short.
+        out.push_back("Does not run: " + s.no_reason + " — " + format_bytes(s.host_weight_bytes + s.host_kv_bytes) +
+                      " must sit in system RAM, " + format_bytes(s.host_limit_bytes) + " of it is free for the model.");
+        return out;
+    }
     if (s.verdict == Verdict::no) {
         out.push_back("Does not run: " + s.no_reason + " — needs " + format_bytes(s.device_used_bytes) + " on the device, " +
                       format_bytes(s.usable_bytes) + " usable on " + dev + ".");

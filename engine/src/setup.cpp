@@ -257,13 +257,23 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
     double host_bw = hw.system_bandwidth_bytes_per_s;
     if (!hw.unified_memory && hw.vendor != Vendor::cpu && (host_bytes <= 0 || host_bw <= 0)) {
         const bool server = hw.form_factor == "datacenter";
+        // Say exactly which of the two was assumed (the other came with the request).
+        const std::string system = server ? "8-channel DDR5-4800" : "dual-channel DDR5-5600";
+        if (host_bytes <= 0 && host_bw <= 0) {
+            s.assumptions.push_back("system RAM not given; assumed " +
+                                    std::string(server ? "512 GiB of " : "64 GiB of ") + system +
+                                    (server ? " (307 GB/s)" : " (89.6 GB/s)") + " for offload");
+        } else if (host_bw <= 0) {
+            s.assumptions.push_back("system RAM bandwidth not given; assumed " + system +
+                                    (server ? " (307 GB/s)" : " (89.6 GB/s)") + " for offload");
+        } else {
+            s.assumptions.push_back(std::string("system RAM size not given; assumed ") +
+                                    (server ? "512 GiB" : "64 GiB") + " for offload");
+        }
         if (host_bytes <= 0) host_bytes = server ? kDefaultServerHostBytes : kDefaultDesktopHostBytes;
         if (host_bw <= 0) host_bw = server ? kDefaultServerHostBandwidth : kDefaultDesktopHostBandwidth;
         s.hw.system_memory_bytes = host_bytes;
         s.hw.system_bandwidth_bytes_per_s = host_bw;
-        s.assumptions.push_back(std::string("system RAM not given; assumed ") +
-                                (server ? "512 GiB of 8-channel DDR5-4800 (307 GB/s)" : "64 GiB of dual-channel DDR5-5600 (89.6 GB/s)") +
-                                " for offload");
     }
     s.host_limit_bytes = hw.unified_memory ? 0.0 : host_bytes * (1.0 - kHostOsReserveFraction);
 
