@@ -109,3 +109,30 @@ export async function nodeEngine() {
     const { createEngine } = await import(path.join(webRoot, 'engine/headroom-api.mjs'));
     return createEngine();
 }
+
+/**
+ * One test file's browser session: registers node:test hooks that start the
+ * static server, Chromium and the engine in Node (when web/engine/ is built)
+ * and close them after. open(hash) opens a page there and keeps its console
+ * errors and requests for the file's closing checks.
+ */
+export function useBrowser({ before, after }) {
+    const env = { server: null, browser: null, engine: null, errors: [], requests: [] };
+    before(async () => {
+        if (!engineBuilt()) return;
+        env.server = await startServer();
+        env.browser = await launch();
+        env.engine = await nodeEngine();
+    });
+    after(async () => {
+        await env.browser?.close();
+        await env.server?.close();
+    });
+    env.open = async (hash = '', options) => {  // hash null: a blank page, not navigated
+        const opened = await openPage(env.browser.context, hash === null ? null : env.server.base + hash, options);
+        env.errors.push(opened.errors);
+        env.requests.push(opened.requests);
+        return opened;
+    };
+    return env;
+}

@@ -26,7 +26,8 @@ const PAYLOADS = [
     '{{constructor.constructor(\'window.__pwned=6\')()}}',
 ];
 // The report page's URL keys (web/js/state.js) and a few it does not know.
-const URL_KEYS = ['model', 'hardware', 'count', 'quant', 'runtime', 'context', 'kv', 'mode', 'view', 'cmp', 'theme', 'config', 'file'];
+const URL_KEYS = ['model', 'hardware', 'count', 'quant', 'runtime', 'context', 'kv', 'mode', 'view', 'cmp',
+    'off', 'ram', 'rambw', 'split', 'mix', 'conc', 'theme', 'config', 'file'];
 
 let server;
 let other; // a second origin (another port) serving one host page; see hostPage()

@@ -6,10 +6,14 @@
 
 import { h, replace } from './dom.js';
 import * as fmt from './format.js';
-import { DEFAULTS, parseState, serializeState } from './state.js';
+import { DEFAULTS, parseState, serializeState, SETUP_KEYS } from './state.js';
 
-/** The setup parameters a card takes (URL keys of embed.html, attributes of <headroom-card>). */
-export const CARD_KEYS = ['model', 'hardware', 'count', 'quant', 'runtime', 'context', 'kv', 'mode'];
+/**
+ * The setup parameters a card takes (URL keys of embed.html, attributes of
+ * <headroom-card>): the report's controls, and the advanced setup's keys
+ * (offload, system RAM, mixed GPUs, split, concurrency; empty: not given).
+ */
+export const CARD_KEYS = ['model', 'hardware', 'count', 'quant', 'runtime', 'context', 'kv', 'mode', ...SETUP_KEYS];
 export const THEMES = ['light', 'dark'];
 
 /**
@@ -44,6 +48,8 @@ export function reportHref(state, base) {
 }
 
 function deviceName(r) {
+    // Mixed GPUs already name every card ("A + B").
+    if (String(r.hardware.name).split(' + ').length === r.hardware.count && r.hardware.count > 1) return r.hardware.name;
     return r.hardware.count > 1 ? `${r.hardware.count} × ${r.hardware.name}` : r.hardware.name;
 }
 

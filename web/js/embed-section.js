@@ -6,6 +6,7 @@
 
 import { $, setText } from './dom.js';
 import { CARD_KEYS, cardHash, cardTitle } from './card-view.js';
+import { SETUP_KEYS } from './state.js';
 import { downloadResultPng } from './card-png.js';
 
 // What the snippet lets the card do: run scripts, and open the full report in a
@@ -21,7 +22,7 @@ export function iframeSnippet(src, title) {
 }
 
 export function componentSnippet(scriptSrc, state) {
-    const attrs = CARD_KEYS.filter((k) => k !== 'context' || state.context !== '')
+    const attrs = CARD_KEYS.filter((k) => (k !== 'context' && !SETUP_KEYS.includes(k)) || state[k] !== '')
         .map((k) => ` ${k}="${attr(state[k])}"`).join('');
     return `<script type="module" src="${attr(scriptSrc)}"></script>\n<headroom-card${attrs}></headroom-card>`;
 }

@@ -5,7 +5,8 @@
 import { createEngine } from '../engine/headroom-api.mjs';
 import { h, replace, setText, $, $$ } from './dom.js';
 import * as fmt from './format.js';
-import { DEFAULTS, parseState, serializeState, toRequest, compareList, viewState } from './state.js';
+import { DEFAULTS, parseState, serializeState, toRequest, compareList, viewState, mixList, parseOffload, offloadText,
+         offloadApplies, splitApplies, concurrencyApplies, MAX_MIX, LLAMA_FAMILY } from './state.js';
 import { createCombobox } from './combobox.js';
 import { renderReport, deviceName, gradeBadge, verdictPill } from './report-view.js';
 import { createFeel } from './feel.js';
@@ -23,11 +24,17 @@ const MODES = [
     { id: 'scale-out', label: 'Scale-out', text: 'Serving many users: aggregate throughput and room for many sequences.' },
 ];
 const CONTEXT_PRESETS = [['Default', ''], ['4K', '4096'], ['8K', '8192'], ['32K', '32768'], ['128K', '131072']];
-const ERROR_FIELDS = {
+const ERROR_FIELDS = new Map(Object.entries({
     model: 'model', hardware: 'hardware', gpu_count: 'count', quant: 'quant', runtime: 'runtime',
     context_tokens: 'context', kv_cache_type: 'kv', mode: 'mode',
+    offload: 'offload', 'offload.gpu_layers': 'offload', 'offload.cpu_moe_layers': 'offload', 'offload.cpu_moe': 'offload',
+    system_memory_gb: 'ram', system_bandwidth_gbs: 'rambw', split: 'split', concurrency: 'conc', devices: 'mix',
+}));
+const CONTROL_FOR = {
+    model: '#model-input', hardware: '#hardware-input', count: '#count', quant: '#quant', runtime: '#runtime', context: '#context', kv: '#kv', mode: '#mode-options',
+    offload: '#offload', ram: '#ram', rambw: '#rambw', split: '#split', conc: '#conc', mix: '#mix-add',
 };
-const CONTROL_FOR = { model: '#model-input', hardware: '#hardware-input', count: '#count', quant: '#quant', runtime: '#runtime', context: '#context', kv: '#kv', mode: '#mode-options' };
+const ADVANCED_KEYS = new Set(['offload', 'ram', 'rambw', 'split', 'conc', 'mix']);
 const COMPARE_DEFAULTS = ['nvidia-rtx-4090', 'nvidia-h100-sxm5-80gb', 'nvidia-h100-80gb-sxm5', 'apple-m4-max-128gb', 'nvidia-rtx-5090'];
 
 const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -177,6 +184,144 @@ function showControls() {
     $('#kv').value = state.kv;
     for (const r of $$('input[name=mode]')) r.checked = r.value === state.mode;
     fillPresets();
+    showAdvanced();
+}
+
+// ---------- advanced setup ----------
+
+let mixBoxes = [];
+let mixShown = null; // the mix list the rows were built for
+
+const hardwareItems = () => hardware.map((x) => ({ id: x.id, name: x.name, detail: `${fmt.bytes(x.memory_bytes)} · ${fmt.bandwidth(x.bandwidth_bytes_per_s)}`, terms: x.aliases ?? [] }));
+
+/** The rows of the "Mix GPUs" list, one combobox each; rebuilt only when the list changes. */
+function buildMixRows(list) {
+    const key = list.join(',');
+    if (mixShown !== key) buildMixRowsNow(list);
+    mixShown = key;
+    // Labels follow the GPU count: the mixed cards come after count × the main one.
+    const first = Math.max(1, Number.parseInt(state.count, 10) || 1);
+    list.forEach((id, i) => {
+        mixBoxes[i]?.setValue(id);
+        setText($(`label[for="mix-input-${i}"]`), `GPU ${first + i + 1}`);
+        $(`#mix-rows li:nth-child(${i + 1}) .remove`)?.setAttribute('aria-label', `Remove GPU ${first + i + 1}`);
+    });
+}
+
+function buildMixRowsNow(list) {
+    const rows = list.map((id, i) => {
+        const input = h('input', { id: `mix-input-${i}`, type: 'text', placeholder: 'Search GPU', 'aria-describedby': `err-mix-${i}` });
+        const listbox = h('ul', { id: `mix-list-${i}`, class: 'listbox', 'aria-label': 'Hardware' });
+        const row = h('li', { class: 'mix-row' },
+            h('div', { class: 'field combo' },
+                h('label', { for: `mix-input-${i}`, text: `GPU ${i + 2}` }), input, listbox,
+                h('p', { class: 'field-error', id: `err-mix-${i}`, hidden: true })),
+            h('button', { type: 'button', class: 'btn remove', 'aria-label': `Remove GPU ${i + 2}`,
+                          onclick: () => {
+                              const next = mixList(state).filter((_, j) => j !== i);
+                              update({ mix: next.join(',') });
+                              showAdvanced();
+                              (next.length ? $(`#mix-input-${Math.min(i, next.length - 1)}`) : $('#mix-add'))?.focus();
+                          } }, 'Remove'));
+        return { row, input, listbox, id };
+    });
+    replace($('#mix-rows'), rows.map((x) => x.row));
+    mixBoxes = rows.map(({ input, listbox, id }, i) => {
+        const box = createCombobox({
+            input, listbox, items: hardwareItems(),
+            onSelect: (value) => {
+                const next = mixList(state);
+                next[i] = String(value).replace(/,/g, ' ').trim();
+                update({ mix: next.join(',') });
+                mixShown = next.join(',');
+            },
+        });
+        box.setValue(id);
+        return box;
+    });
+}
+
+/** Shows the advanced controls from the state, and which apply to this setup. */
+function showAdvanced() {
+    const off = parseOffload(state.off);
+    const sel = $('#offload');
+    for (const o of [...sel.options]) if (o.dataset.extra) o.remove();
+    const value = off.kind === 'auto' ? '' : off.kind === 'invalid' ? state.off : off.kind;
+    if (off.kind === 'invalid') sel.appendChild(h('option', { value: state.off, text: state.off, dataset: { extra: '1' } }));
+    sel.value = value;
+    const n = $('#offload-n');
+    n.hidden = !(off.kind === 'ngl' || off.kind === 'moe');
+    n.setAttribute('aria-label', off.kind === 'moe' ? 'Layers whose experts sit in system RAM' : 'Layers on the GPU');
+    if (document.activeElement !== n) n.value = off.n;
+    for (const [id, key] of [['#ram', 'ram'], ['#rambw', 'rambw'], ['#conc', 'conc']]) {
+        if (document.activeElement !== $(id)) $(id).value = state[key];
+    }
+    if (![...$('#split').options].some((o) => o.value === state.split)) $('#split').appendChild(h('option', { value: state.split, text: state.split }));
+    $('#split').value = state.split;
+    const mix = mixList(state);
+    buildMixRows(mix);
+    $('#mix-add').hidden = mix.length >= MAX_MIX;
+    setText($('#mix-add'), mix.length ? 'Add another GPU' : 'Add a GPU');
+    showApplicable();
+    const set = [];
+    if (state.off) set.push('offload');
+    if (state.ram || state.rambw) set.push('system RAM');
+    if (mix.length) set.push('mixed GPUs');
+    if (state.split && splitApplies(state)) set.push(`${state.split} split`);
+    if (state.conc && concurrencyApplies(state)) set.push('concurrency');
+    setText($('#advanced-set'), set.length ? `(${set.join(', ')})` : '');
+    if (set.length) $('#advanced').open = true;
+}
+
+/** Hides the controls that do not apply to the runtime, GPU count or mode chosen. */
+function showApplicable(report = lastReport) {
+    const runtime = state.runtime === 'auto' ? report?.runtime : state.runtime;
+    $('#offload-field').hidden = !(offloadApplies(state) && (!runtime || LLAMA_FAMILY.includes(runtime)));
+    $('#split-field').hidden = !splitApplies(state);
+    $('#conc-field').hidden = !concurrencyApplies(state);
+}
+
+/** Hints that say what an empty field means, from the report's own assumptions. */
+function showAdvancedHints(report) {
+    const ram = report.assumptions.find((a) => /^system RAM/i.test(a));
+    // Quote the engine's assumption only while both fields are empty: it describes the assumed RAM as a whole.
+    setText($('#ram-hint'), ram && !state.ram && !state.rambw ? `Empty: the engine's assumption — ${ram}.`
+        : 'An empty field takes the engine\'s assumption (listed under Assumptions).');
+    setText($('#conc-hint'), state.conc ? 'Sequences served at once.' : `Empty: the mode's default (${report.parallel_sequences}).`);
+    showApplicable(report);
+}
+
+function wireAdvanced() {
+    const offloadFromControls = () => {
+        const kind = $('#offload').value;
+        return offloadText(kind, $('#offload-n').value);
+    };
+    $('#offload').addEventListener('change', (e) => {
+        const kind = e.target.value;
+        const n = $('#offload-n');
+        // Start N from what the engine placed for this setup.
+        const o = lastReport?.ok && LLAMA_FAMILY.includes(lastReport.runtime) ? lastReport.offload : null;
+        if (kind === 'ngl') n.value = String(o ? o.gpu_layers : '');
+        else if (kind === 'moe') n.value = String(o ? (o.cpu_moe_layers || o.layers) : '');
+        update({ off: offloadFromControls() });
+        showAdvanced();
+    });
+    $('#offload-n').addEventListener('input', () => update({ off: offloadFromControls() }, { typing: 'offload-n' }));
+    for (const key of ['ram', 'rambw', 'conc']) {
+        $(`#${key}`).addEventListener('input', (e) => update({ [key]: e.target.value.trim() }, { typing: key }));
+    }
+    for (const id of ['#offload-n', '#ram', '#rambw', '#conc']) $(id).addEventListener('change', () => { typingField = null; showAdvanced(); });
+    $('#split').addEventListener('change', (e) => update({ split: e.target.value }));
+    $('#mix-add').addEventListener('click', () => {
+        const list = mixList(state);
+        if (list.length >= MAX_MIX) return;
+        // A second card starts as the main one; the user picks another in its box.
+        const next = [...list, list[list.length - 1] ?? state.hardware];
+        update({ mix: next.join(',') });
+        showAdvanced();
+        const input = $(`#mix-input-${next.length - 1}`);
+        input?.focus();
+    });
 }
 
 // ---------- errors ----------
@@ -189,15 +334,38 @@ function clearErrors() {
     g.textContent = '';
 }
 
+/**
+ * The control an engine error belongs to: its err-* key. "devices[k]" is the
+ * main hardware (× count) or row k of the mixed list, as toRequest built it.
+ */
+function errorKey(field) {
+    const f = String(field ?? '');
+    const m = /^devices\[(\d+)\]/.exec(f);
+    if (m) {
+        const k = Number(m[1]);
+        const n = Number(state.count);
+        const first = Number.isInteger(n) && n >= 1 && n + mixList(state).length <= 64 ? n : 1;
+        return k < first ? 'hardware' : `mix-${k - first}`;
+    }
+    return ERROR_FIELDS.get(f) ?? ERROR_FIELDS.get(f.replace(/\[\d+\].*$/, '')) ?? null;
+}
+
+function controlFor(key) {
+    if (key.startsWith('mix-')) return `#mix-input-${key.slice(4)}`;
+    if (key === 'offload' && !$('#offload-n').hidden) return '#offload-n';
+    return CONTROL_FOR[key];
+}
+
 function showError(error) {
     clearErrors();
-    const key = ERROR_FIELDS[error?.field];
+    const key = errorKey(error?.field);
     const message = `${error?.message ?? 'unknown error'}`;
     if (key && $(`#err-${key}`)) {
         const el = $(`#err-${key}`);
         el.textContent = message;
         el.hidden = false;
-        $(CONTROL_FOR[key])?.setAttribute('aria-invalid', 'true');
+        $(controlFor(key))?.setAttribute('aria-invalid', 'true');
+        if (ADVANCED_KEYS.has(key) || key.startsWith('mix-')) $('#advanced').open = true;
     } else {
         const g = $('#global-error');
         g.textContent = message;
@@ -220,7 +388,9 @@ function showReportError(error) {
 }
 
 function labelFor(key) {
-    return { model: 'model', hardware: 'hardware', count: 'GPU count', quant: 'quantization', runtime: 'runtime', context: 'context', kv: 'KV cache type', mode: 'operating mode' }[key] ?? key;
+    if (key.startsWith('mix-')) return `GPU ${Math.max(1, Number.parseInt(state.count, 10) || 1) + Number(key.slice(4)) + 1} (Mix GPUs)`;
+    return { model: 'model', hardware: 'hardware', count: 'GPU count', quant: 'quantization', runtime: 'runtime', context: 'context', kv: 'KV cache type', mode: 'operating mode',
+             offload: 'offload', ram: 'system RAM', rambw: 'RAM bandwidth', split: 'split mode', conc: 'concurrency', mix: 'Mix GPUs' }[key] ?? key;
 }
 
 // ---------- compute ----------
@@ -229,6 +399,8 @@ function names() {
     return {
         model: (customModel ? customModel.name ?? lastReport?.model.name : null) ?? models.find((m) => m.id === state.model)?.name ?? lastReport?.model.name ?? state.model,
         hardware: hardware.find((x) => x.id === state.hardware)?.name ?? lastReport?.hardware.name ?? state.hardware,
+        // A mixed setup ("2 × A + B"), as the last report named it.
+        setup: state.mix && lastReport?.ok ? deviceName(lastReport) : null,
     };
 }
 
@@ -241,6 +413,7 @@ function compute() {
         lastReport = report;
         setSupportedQuants(report);
         renderReport(report, { onPickQuant: (q) => update({ quant: q }) });
+        showAdvancedHints(report);
         feel.update(report);
         showMeasured(report);
     } else {
@@ -309,11 +482,11 @@ function renderCompare(n) {
     const ids = compareIds();
     setText($('#compare-title'), `Compare devices for ${n.model}`);
     setText($('#compare-lede'), `${state.quant === 'auto' ? 'Best quantization per device' : state.quant}, ${state.runtime === 'auto' ? 'recommended runtime' : state.runtime}, ${state.count} device${state.count === '1' ? '' : 's'} each, ${state.mode} mode. Add up to six devices.`);
-    const reports = ids.map((id) => ({ id, r: engine.estimate(withCustom(toRequest(state, { hardware: id }))) }));
+    const reports = ids.map((id) => ({ id, r: engine.estimate(withCustom(toRequest(state, { hardware: id, mix: '' }))) }));
     const head = h('tr', {}, h('th', { scope: 'col', text: 'Device' }), reports.map(({ id, r }) => {
         const name = r.ok ? r.hardware.name : (hardware.find((x) => x.id === id)?.name ?? id);
         return h('th', { scope: 'col' },
-            h('a', { href: serializeState({ ...state, view: 'report', hardware: id }), text: name }),
+            h('a', { href: serializeState({ ...state, view: 'report', hardware: id, mix: '' }), text: name }),
             h('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${name}`,
                           onclick: () => update({ cmp: ids.filter((x) => x !== id).join(',') || ids[0] }) }, '×'));
     }));
@@ -453,7 +626,11 @@ function wireControls() {
     $('#quant').addEventListener('change', (e) => update({ quant: e.target.value }));
     $('#runtime').addEventListener('change', (e) => update({ runtime: e.target.value }));
     $('#kv').addEventListener('change', (e) => update({ kv: e.target.value }));
-    $('#mode-options').addEventListener('change', (e) => { if (e.target.name === 'mode') update({ mode: e.target.value }); });
+    $('#mode-options').addEventListener('change', (e) => { if (e.target.name === 'mode') { update({ mode: e.target.value }); showApplicable(); } });
+    $('#count').addEventListener('input', () => showApplicable());
+    $('#count').addEventListener('change', () => showAdvanced());
+    $('#runtime').addEventListener('change', () => showApplicable());
+    wireAdvanced();
     $('#controls').addEventListener('submit', (e) => e.preventDefault());
     $('#feel-replay').addEventListener('click', () => feel.replay());
 

@@ -58,7 +58,9 @@ function columns(kind, state, wl) {
 }
 
 export function rankRequest(kind, state) {
-    const base = toRequest(state);
+    // "What can this setup run" takes a mixed list of GPUs (devices); "what hardware
+    // for this model" ranks one kind of device at a time, so the list does not apply.
+    const base = toRequest(kind === 'models-for-hardware' ? state : { ...state, mix: '' });
     if (kind === 'models-for-hardware') {
         delete base.model;
         delete base.quant; // each model at its own best format
@@ -260,7 +262,7 @@ export function createRankView({ workerUrl, onError, onChange }) {
             const request = rankRequest(kind, state);
             const { key, promise } = run(kind, request);
             const title = kind === 'models-for-hardware'
-                ? `Models that run on ${state.count > 1 ? `${state.count} × ` : ''}${names.hardware}`
+                ? `Models that run on ${names.setup ?? `${state.count > 1 ? `${state.count} × ` : ''}${names.hardware}`}`
                 : `Hardware that runs ${names.model}`;
             setText($('#rank-title'), title);
             setText($('#rank-caption'), `${title}, ranked by grade. Column headers sort.`);

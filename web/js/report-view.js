@@ -24,7 +24,50 @@ const BOUND_TEXT = {
 
 export function deviceName(r) {
     const n = r.hardware.count;
+    const parts = String(r.hardware.name).split(' + ');
+    if (parts.length > 1 && parts.length === n) {
+        // Mixed GPUs ("A + A + B"): "2 × A + B".
+        const groups = [];
+        for (const p of parts) {
+            const last = groups[groups.length - 1];
+            if (last && last.name === p) last.n += 1;
+            else groups.push({ name: p, n: 1 });
+        }
+        return groups.map((g) => (g.n > 1 ? `${g.n} × ${g.name}` : g.name)).join(' + ');
+    }
     return n > 1 ? `${n} × ${r.hardware.name}` : r.hardware.name;
+}
+
+const LLAMA_FAMILY = ['llama.cpp', 'ollama', 'lmstudio'];
+
+/** memory.per_device, split into GPU rows and the system RAM ("cpu") row. */
+function devices(r) {
+    const rows = r.memory.per_device ?? [];
+    return { gpus: rows.filter((d) => d.device !== 'cpu'), cpu: rows.find((d) => d.device === 'cpu') ?? null };
+}
+
+/** Whether the report places anything in system RAM on purpose (llama.cpp offload). */
+function offloads(r) {
+    const o = r.offload;
+    const partial = LLAMA_FAMILY.includes(r.runtime) && o && (o.gpu_layers < o.layers || o.cpu_moe_layers > 0);
+    return Boolean(partial) || r.memory.offloaded_bytes > 0;
+}
+
+/** "gpu1 (NVIDIA GeForce RTX 3060 12GB)" -> "GPU 1 · NVIDIA GeForce RTX 3060 12GB"; "cpu" -> "System RAM". */
+export function deviceLabel(d, r) {
+    if (d.device === 'cpu') return 'System RAM (CPU)';
+    const m = /^gpu(\d+)(?: \((.*)\))?$/.exec(d.device);
+    if (!m) return d.device;
+    return `GPU ${m[1]} · ${m[2] ?? r.hardware.name}`;
+}
+
+/** The flags of the llama.cpp command that set context and placement ("-c 4096 -ngl 42"). */
+function placementFlags(r) {
+    const cmd = (r.commands ?? []).find((c) => c.runtime === 'llama.cpp')?.command ?? '';
+    const flags = [...cmd.matchAll(/(?:^|\s)(-c \d+|-ngl \d+|--n-cpu-moe \d+|--cpu-moe|-sm \w+)(?=\s|$)/g)].map((x) => x[1]);
+    if (flags.length) return flags.join(' ');
+    const o = r.offload;
+    return [`-c ${r.context_tokens}`, `-ngl ${o.gpu_layers}`, o.cpu_moe_layers > 0 ? `--n-cpu-moe ${o.cpu_moe_layers}` : null].filter(Boolean).join(' ');
 }
 
 function gradeBadge(grade, score, extraClass = '') {
@@ -51,7 +94,14 @@ function renderHeadline(r) {
     const m = r.memory;
     const usable = fmt.bytes(r.hardware.usable_bytes);
     let sentence;
-    if (r.fit.verdict === 'no') {
+    const { gpus, cpu } = devices(r);
+    const fullGpu = gpus.find((d) => d.bytes > d.usable_bytes);
+    if (r.fit.verdict === 'no' && cpu && !fullGpu && m.offloaded_bytes > 0 && cpu.bytes > cpu.usable_bytes) {
+        // System RAM is what is short: say so plainly.
+        sentence = `Does not run: system RAM is too small. The part of ${r.model.name} (${r.quant}) that does not fit on ${deviceName(r)} needs ${fmt.bytes(cpu.bytes)} of system RAM, and only ${fmt.bytes(cpu.usable_bytes)} is usable.`;
+    } else if (r.fit.verdict === 'no' && fullGpu && gpus.length > 1) {
+        sentence = `Does not run: ${r.model.name} with ${r.quant} needs ${fmt.bytes(fullGpu.bytes)} on ${deviceLabel(fullGpu, r)}, which has ${fmt.bytes(fullGpu.usable_bytes)} usable.`;
+    } else if (r.fit.verdict === 'no') {
         sentence = `${r.model.name} needs ${fmt.bytes(m.device_bytes)} on the device with ${r.quant}; ${deviceName(r)} has ${usable} usable, and the rest does not fit in system RAM.`;
     } else if (r.fit.verdict === 'offload') {
         sentence = `${r.model.name} uses ${fmt.bytes(m.device_bytes)} of ${usable} usable on the device and keeps ${fmt.bytes(m.offloaded_bytes)} in system RAM. Expect about ${fmt.rate(r.performance.decode_tokens_per_s)} with ${r.quant} on ${r.runtime}.`;
@@ -125,9 +175,52 @@ function renderMemory(r) {
         h('span', { class: 'legend-value', text: `${fmt.bytes(m.device_bytes)} of ${fmt.bytes(usable)}` })));
     replace($('#legend'), items);
 
-    const gpus = (m.per_device ?? []).filter((d) => d.device !== 'cpu');
-    const perDevice = gpus.length > 1 ? ` Per device: ${gpus.map((d) => `${d.device} ${fmt.bytes(d.bytes)}`).join(', ')}.` : '';
-    setText($('#memory-lede'), `${r.quant} at ${fmt.number(m.bits_per_weight, 2)} bits per weight, ${fmt.tokens(r.context_tokens)} context with ${r.kv_cache_type} KV cache. Usable: ${fmt.bytes(usable)} (${r.hardware.usable_reason}).${perDevice}`);
+    setText($('#memory-lede'), `${r.quant} at ${fmt.number(m.bits_per_weight, 2)} bits per weight, ${fmt.tokens(r.context_tokens)} context with ${r.kv_cache_type} KV cache. Usable: ${fmt.bytes(usable)} (${r.hardware.usable_reason}).`);
+    renderDevices(r);
+}
+
+/** The offload sentence: what sits where, and the llama.cpp flags that place it so. */
+function offloadSentence(r) {
+    const o = r.offload;
+    const m = r.memory;
+    const ram = m.offloaded_bytes > 0 ? ` (${fmt.bytes(m.offloaded_bytes)})` : '';
+    const gpuWord = (r.memory.per_device ?? []).filter((d) => d.device !== 'cpu').length > 1 ? 'the GPUs' : 'the GPU';
+    if (!LLAMA_FAMILY.includes(r.runtime) || !o) return null;
+    let what;
+    if (o.cpu_moe_layers > 0) {
+        const n = Math.min(o.cpu_moe_layers, o.layers);
+        what = `Offload: the routed experts of ${n} of ${o.layers} layers sit in system RAM${ram}; attention and the rest of ${o.gpu_layers < o.layers ? `${o.gpu_layers} layers` : 'every layer'} stay on ${gpuWord}.`;
+    } else if (o.gpu_layers < o.layers) {
+        what = `Offload: ${o.gpu_layers} of ${o.layers} layers on ${gpuWord}, ${o.layers - o.gpu_layers} in system RAM${ram}.`;
+    } else {
+        what = `All ${o.layers} layers on ${gpuWord}.`;
+    }
+    return [what, ' llama.cpp flags: ', h('code', { text: placementFlags(r) }), '.'];
+}
+
+function renderDevices(r) {
+    const { gpus, cpu } = devices(r);
+    const box = $('#per-device');
+    if (!(gpus.length > 1 || offloads(r))) {
+        box.hidden = true;
+        return;
+    }
+    box.hidden = false;
+    const line = offloadSentence(r);
+    $('#offload-line').hidden = !line;
+    replace($('#offload-line'), line);
+    const rows = [...gpus, ...(cpu ? [cpu] : [])].map((d) => {
+        const label = deviceLabel(d, r);
+        const fraction = d.usable_bytes > 0 ? d.bytes / d.usable_bytes : 0;
+        const over = d.bytes > d.usable_bytes;
+        return h('tr', { class: over ? 'over' : null, dataset: { device: d.device } },
+            h('th', { scope: 'row', text: label }),
+            h('td', {}, h('span', { class: 'pd-bar', role: 'img', 'aria-label': `${label}: ${fmt.percent(fraction)} of usable${over ? ', more than it has' : ''}` },
+                h('span', { class: 'pd-fill', style: { width: `${Math.min(100, 100 * fraction).toFixed(3)}%` } }))),
+            h('td', { class: 'num pd-holds', text: over ? `${fmt.bytes(d.bytes)} — too much` : fmt.bytes(d.bytes) }),
+            h('td', { class: 'num pd-usable', text: fmt.bytes(d.usable_bytes) }));
+    });
+    replace($('#devices tbody'), rows);
 }
 
 function renderLimits(r) {
@@ -228,4 +321,4 @@ export function renderReport(r, { onPickQuant }) {
     renderAssumptions(r);
 }
 
-export { gradeBadge, verdictPill };
+export { gradeBadge, verdictPill, LLAMA_FAMILY };
