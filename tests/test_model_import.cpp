@@ -329,6 +329,26 @@ struct ArchFile {
     void blk(int il, const std::string& suffix, const std::vector<std::uint64_t>& ne) {
         t("blk." + std::to_string(il) + "." + suffix, ne);
     }
+    // Grouped-query attention of the common shape (4 heads of 16, 2 KV heads):
+    // q {64,64} + k {64,32} + v {64,32} + o {64,64} = 12,288 elements.
+    void gqa_attention(int il) {
+        blk(il, "attn_q.weight", {64, 64});
+        blk(il, "attn_k.weight", {64, 32});
+        blk(il, "attn_v.weight", {64, 32});
+        blk(il, "attn_output.weight", {64, 64});
+    }
+    // Routed experts, 4 of width ff: gate / up {64, ff, 4} and down {ff, 64, 4} = 768 × ff elements.
+    void experts(int il, std::uint64_t ff) {
+        blk(il, "ffn_gate_exps.weight", {64, ff, 4});
+        blk(il, "ffn_up_exps.weight", {64, ff, 4});
+        blk(il, "ffn_down_exps.weight", {ff, 64, 4});
+    }
+    // A shared expert of width ff: gate / up {64, ff} and down {ff, 64} = 192 × ff elements.
+    void shared_expert(int il, std::uint64_t ff) {
+        blk(il, "ffn_gate_shexp.weight", {64, ff});
+        blk(il, "ffn_up_shexp.weight", {64, ff});
+        blk(il, "ffn_down_shexp.weight", {ff, 64});
+    }
     // token_embd {64, 128} = 8,192, output_norm {64} = 64, output {64, 128} = 8,192: 16,448 (8,256 tied).
     void ends(bool output = true) {
         t("token_embd.weight", {64, 128});
@@ -428,12 +448,8 @@ TEST_CASE("import: deepseek2 GGUF (MLA, q LoRA, leading dense layer, shared expe
             // MoE: router {64,4} 256 + exp_probs_b 4 + 3 × {64,32,4} 24,576 + shared 3 × {64, 32×1} 6,144 = 30,980.
             f.blk(il, "ffn_gate_inp.weight", {64, 4});
             f.blk(il, "exp_probs_b.bias", {4});
-            f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
-            f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
-            f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
-            f.blk(il, "ffn_gate_shexp.weight", {64, 32});
-            f.blk(il, "ffn_up_shexp.weight", {64, 32});
-            f.blk(il, "ffn_down_shexp.weight", {32, 64});
+            f.experts(il, 32);
+            f.shared_expert(il, 32);
         }
     }
     // 16,448 + (10,928 + 24,576) + 2 × (10,928 + 30,980) = 16,448 + 35,504 + 83,816 = 135,768.
@@ -544,13 +560,9 @@ TEST_CASE("import: qwen3next GGUF (Gated DeltaNet layers as attn_qkv + attn_gate
         }
         // MoE: router 256 + 3 × {64,32,4} 24,576 + shared gate {64} 64 + 3 × {64,64} 12,288 = 37,184.
         f.blk(il, "ffn_gate_inp.weight", {64, 4});
-        f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
-        f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
-        f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
+        f.experts(il, 32);
         f.blk(il, "ffn_gate_inp_shexp.weight", {64});
-        f.blk(il, "ffn_gate_shexp.weight", {64, 64});
-        f.blk(il, "ffn_up_shexp.weight", {64, 64});
-        f.blk(il, "ffn_down_shexp.weight", {64, 64});
+        f.shared_expert(il, 64);
     }
     // Norms 128 per layer: 16,448 + 3 × (128 + 17,432 + 37,184) + (128 + 16,416 + 37,184)
     // = 16,448 + 164,232 + 53,728 = 234,408.
@@ -607,20 +619,13 @@ TEST_CASE("import: granitehybrid GGUF (Mamba-2 + attention by head_count_kv, MoE
             f.blk(il, "ssm_out.weight", {128, 64});
         } else {
             // Attention, head dim 64/4 = 16: q 4,096 + k {64,32} 2,048 + v 2,048 + o 4,096 = 12,288.
-            f.blk(il, "attn_q.weight", {64, 64});
-            f.blk(il, "attn_k.weight", {64, 32});
-            f.blk(il, "attn_v.weight", {64, 32});
-            f.blk(il, "attn_output.weight", {64, 64});
+            f.gqa_attention(il);
         }
         // ffn_norm 64; router 256 + 3 × {64,32,4} 24,576 + shared 3 × {64,48} 9,216 = 34,048.
         f.blk(il, "ffn_norm.weight", {64});
         f.blk(il, "ffn_gate_inp.weight", {64, 4});
-        f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
-        f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
-        f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
-        f.blk(il, "ffn_gate_shexp.weight", {64, 48});
-        f.blk(il, "ffn_up_shexp.weight", {64, 48});
-        f.blk(il, "ffn_down_shexp.weight", {48, 64});
+        f.experts(il, 32);
+        f.shared_expert(il, 48);
     }
     // 16,448 + 2 × (128 + 28,088 + 34,048) + (128 + 12,288 + 34,048) = 16,448 + 124,528 + 46,464 = 187,440.
     REQUIRE(f.elements == 187440);
@@ -672,10 +677,7 @@ TEST_CASE("import: nemotron_h GGUF (Mamba-2 / attention / ReLU² MLP blocks from
             f.blk(il, "ssm_out.weight", {128, 64});
         } else if (il == 1) {
             // Attention: 4,096 + 2,048 + 2,048 + 4,096 = 12,288.
-            f.blk(il, "attn_q.weight", {64, 64});
-            f.blk(il, "attn_k.weight", {64, 32});
-            f.blk(il, "attn_v.weight", {64, 32});
-            f.blk(il, "attn_output.weight", {64, 64});
+            f.gqa_attention(il);
         } else {
             // MLP: up {64,96} 6,144 + down {96,64} 6,144 = 12,288.
             f.blk(il, "ffn_up.weight", {64, 96});
@@ -726,10 +728,7 @@ TEST_CASE("import: falcon-h1 GGUF (attention and Mamba-2 side by side in every b
         f.blk(il, "ssm_norm.weight", {64, 1});
         f.blk(il, "ssm_out.weight", {64, 64});
         // Attention 12,288; norms 2 × 64; gated FFN 3 × {64,96} 18,432.
-        f.blk(il, "attn_q.weight", {64, 64});
-        f.blk(il, "attn_k.weight", {64, 32});
-        f.blk(il, "attn_v.weight", {64, 32});
-        f.blk(il, "attn_output.weight", {64, 64});
+        f.gqa_attention(il);
         f.blk(il, "attn_norm.weight", {64});
         f.blk(il, "ffn_norm", {64});
         f.blk(il, "ffn_gate.weight", {64, 96});
@@ -784,18 +783,13 @@ TEST_CASE("import: jamba GGUF (Mamba-1 with dt/B/C norms, attention by head_coun
             f.blk(il, "ssm_d", {128});
             f.blk(il, "ssm_out.weight", {128, 64});
         } else {
-            f.blk(il, "attn_q.weight", {64, 64});  // 12,288 with k, v {64,32} and o
-            f.blk(il, "attn_k.weight", {64, 32});
-            f.blk(il, "attn_v.weight", {64, 32});
-            f.blk(il, "attn_output.weight", {64, 64});
+            f.gqa_attention(il);  // 12,288
         }
         f.blk(il, "ffn_norm.weight", {64});
         if (il % 2 == 1) {
             // MoE: router 256 + 3 × {64,96,4} 73,728 = 73,984.
             f.blk(il, "ffn_gate_inp.weight", {64, 4});
-            f.blk(il, "ffn_gate_exps.weight", {64, 96, 4});
-            f.blk(il, "ffn_up_exps.weight", {64, 96, 4});
-            f.blk(il, "ffn_down_exps.weight", {96, 64, 4});
+            f.experts(il, 96);
         } else {
             f.blk(il, "ffn_gate.weight", {64, 96});  // 3 × 6,144 = 18,432
             f.blk(il, "ffn_up.weight", {64, 96});
@@ -932,10 +926,7 @@ TEST_CASE("import: gpt-oss GGUF (sinks, biased experts, alternating sliding wind
         // + experts 24,576 + expert biases 128 + 128 + 256 = 37,960.
         f.blk(il, "attn_norm.weight", {64});
         f.blk(il, "post_attention_norm.weight", {64});
-        f.blk(il, "attn_q.weight", {64, 64});
-        f.blk(il, "attn_k.weight", {64, 32});
-        f.blk(il, "attn_v.weight", {64, 32});
-        f.blk(il, "attn_output.weight", {64, 64});
+        f.gqa_attention(il);
         f.blk(il, "attn_q.bias", {64});
         f.blk(il, "attn_k.bias", {32});
         f.blk(il, "attn_v.bias", {32});
@@ -943,9 +934,7 @@ TEST_CASE("import: gpt-oss GGUF (sinks, biased experts, alternating sliding wind
         f.blk(il, "attn_sinks.weight", {4});
         f.blk(il, "ffn_gate_inp.weight", {64, 4});
         f.blk(il, "ffn_gate_inp.bias", {4});
-        f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
-        f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
-        f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
+        f.experts(il, 32);
         f.blk(il, "ffn_gate_exps.bias", {32, 4});
         f.blk(il, "ffn_up_exps.bias", {32, 4});
         f.blk(il, "ffn_down_exps.bias", {64, 4});
@@ -987,10 +976,7 @@ TEST_CASE("import: glm4moe GGUF (leading dense layer, QK norm, an MTP block not 
         // norms 128 + q/k/v/o 12,288 + q/k/v biases 128 + q/k norms 32 = 12,576.
         f.blk(il, "attn_norm.weight", {64});
         f.blk(il, "post_attention_norm.weight", {64});
-        f.blk(il, "attn_q.weight", {64, 64});
-        f.blk(il, "attn_k.weight", {64, 32});
-        f.blk(il, "attn_v.weight", {64, 32});
-        f.blk(il, "attn_output.weight", {64, 64});
+        f.gqa_attention(il);
         f.blk(il, "attn_q.bias", {64});
         f.blk(il, "attn_k.bias", {32});
         f.blk(il, "attn_v.bias", {32});
@@ -1003,12 +989,8 @@ TEST_CASE("import: glm4moe GGUF (leading dense layer, QK norm, an MTP block not 
         } else {
             f.blk(il, "ffn_gate_inp.weight", {64, 4});  // 30,980 as deepseek2's
             f.blk(il, "exp_probs_b.bias", {4});
-            f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
-            f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
-            f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
-            f.blk(il, "ffn_gate_shexp.weight", {64, 32});
-            f.blk(il, "ffn_up_shexp.weight", {64, 32});
-            f.blk(il, "ffn_down_shexp.weight", {32, 64});
+            f.experts(il, 32);
+            f.shared_expert(il, 32);
         }
     }
     // The MTP block's own tensors: eh_proj {128,64} 8,192 + enorm, hnorm, shared_head_norm 3 × 64.
@@ -1052,19 +1034,12 @@ TEST_CASE("import: llama4 GGUF (interleaved MoE, shared expert, chunked attentio
         // norms 128 + attention 12,288 = 12,416.
         f.blk(il, "attn_norm.weight", {64});
         f.blk(il, "ffn_norm.weight", {64});
-        f.blk(il, "attn_q.weight", {64, 64});
-        f.blk(il, "attn_k.weight", {64, 32});
-        f.blk(il, "attn_v.weight", {64, 32});
-        f.blk(il, "attn_output.weight", {64, 64});
+        f.gqa_attention(il);
         if ((il + 1) % 2 == 0) {
             // router 256 + 24,576 + shared 3 × {64,32} 6,144 = 30,976.
             f.blk(il, "ffn_gate_inp.weight", {64, 4});
-            f.blk(il, "ffn_gate_exps.weight", {64, 32, 4});
-            f.blk(il, "ffn_up_exps.weight", {64, 32, 4});
-            f.blk(il, "ffn_down_exps.weight", {32, 64, 4});
-            f.blk(il, "ffn_gate_shexp.weight", {64, 32});
-            f.blk(il, "ffn_up_shexp.weight", {64, 32});
-            f.blk(il, "ffn_down_shexp.weight", {32, 64});
+            f.experts(il, 32);
+            f.shared_expert(il, 32);
         } else {
             f.blk(il, "ffn_gate.weight", {64, 128});  // 24,576
             f.blk(il, "ffn_up.weight", {64, 128});
