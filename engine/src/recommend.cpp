@@ -196,6 +196,13 @@ std::string runtime_options(Runtime r, const char* key) {
     return out;
 }
 
+// What a raised GPU limit on unified memory may take: all but 8 GiB or 15 % for
+// the OS, whichever is more (a common community recommendation for Macs, used
+// for AMD APUs too).
+double gpu_share_leaving_os_bytes(double memory_bytes) {
+    return memory_bytes - std::max(8.0 * kGiB, 0.15 * memory_bytes);
+}
+
 }  // namespace
 
 Result<bool> resolve_settings(Request& req) {
@@ -520,9 +527,7 @@ std::vector<Improvement> setup_improvements(const Request& req, const Setup& s, 
     }
     // 5. Apple: raise the GPU wired limit.
     if (req.hardware.vendor == Vendor::apple && s.verdict != Verdict::fits) {
-        const double mem_mb = req.hardware.memory_bytes / kMiB;
-        // Leave the OS 8 GiB or 15 %, whichever is more (a common community recommendation).
-        const double limit_mb = std::floor(mem_mb - std::max(8192.0, 0.15 * mem_mb));
+        const double limit_mb = std::floor(gpu_share_leaving_os_bytes(req.hardware.memory_bytes) / kMiB);
         if (limit_mb * kMiB > s.budget.usable_bytes) {
             Improvement i;
             i.kind = "wired_limit";
@@ -537,10 +542,8 @@ std::vector<Improvement> setup_improvements(const Request& req, const Setup& s, 
     // 4 KiB pages by the kernel parameter ttm.pages_limit (AMD's Strix Halo
     // system-optimization page; runtime_memory.cpp kAmdApuGttFraction), leaving
     // the OS the same share as on a Mac.
-    if (req.hardware.vendor == Vendor::amd && req.hardware.unified_memory && req.hardware.form_factor != "datacenter" &&
-        s.verdict != Verdict::fits) {
-        const double mem_gib = req.hardware.memory_bytes / kGiB;
-        const double limit_gib = std::floor(mem_gib - std::max(8.0, 0.15 * mem_gib));
+    if (is_amd_apu(req.hardware) && s.verdict != Verdict::fits) {
+        const double limit_gib = std::floor(gpu_share_leaving_os_bytes(req.hardware.memory_bytes) / kGiB);
         if (limit_gib * kGiB > s.budget.usable_bytes) {
             Improvement i;
             i.kind = "gtt_limit";

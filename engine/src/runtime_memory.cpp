@@ -98,6 +98,10 @@ std::uint32_t paged_server_batched_tokens(const Hardware& hw) {
     return big ? 8192u : 2048u;
 }
 
+bool is_amd_apu(const Hardware& hw) {
+    return hw.unified_memory && hw.vendor == Vendor::amd && hw.form_factor != "datacenter";  // not MI300A
+}
+
 DeviceBudget device_budget(const Hardware& hw, Runtime runtime) {
     DeviceBudget b;
     b.memory_bytes = hw.memory_bytes;
@@ -106,7 +110,7 @@ DeviceBudget device_budget(const Hardware& hw, Runtime runtime) {
         b.usable_bytes = hw.memory_bytes * f;
         b.why = "macOS lets the GPU wire about " + std::to_string(int(std::lround(f * 100))) +
                 "% of unified memory (recommendedMaxWorkingSetSize; raise it with sudo sysctl iogpu.wired_limit_mb)";
-    } else if (hw.unified_memory && hw.vendor == Vendor::amd && hw.form_factor != "datacenter") {
+    } else if (is_amd_apu(hw)) {
         b.usable_bytes = hw.memory_bytes * kAmdApuGttFraction;
         b.why = "Linux lets the iGPU map half of RAM by default (GTT, TTM pages_limit); raise it with the kernel "
                 "parameter ttm.pages_limit (GiB x 262144) or the BIOS UMA carve-out";

@@ -23,6 +23,10 @@ struct DeviceBudget {
 
 DeviceBudget device_budget(const Hardware& hw, Runtime runtime);
 
+// An AMD APU (Strix Halo / Ryzen AI Max): its GPU maps system RAM through GTT,
+// capped by Linux's TTM page limit (device_budget; recommend.cpp's improvement).
+bool is_amd_apu(const Hardware& hw);
+
 // Fraction of the device a paged server may use (vLLM gpu_memory_utilization,
 // SGLang mem_fraction_static, TensorRT-LLM free-memory fraction).
 double paged_server_memory_fraction(Runtime runtime);

@@ -116,13 +116,14 @@ export async function nodeEngine() {
  * and close them after. open(hash) opens a page there and keeps its console
  * errors and requests for the file's closing checks.
  */
-export function useBrowser({ before, after }) {
+export function useBrowser({ before, after, ready }) {  // ready(env): more setup once all is up
     const env = { server: null, browser: null, engine: null, errors: [], requests: [] };
     before(async () => {
         if (!engineBuilt()) return;
         env.server = await startServer();
         env.browser = await launch();
         env.engine = await nodeEngine();
+        await ready?.(env);
     });
     after(async () => {
         await env.browser?.close();

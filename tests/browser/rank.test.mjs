@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { startServer, launch, openPage, gotoReady, nodeEngine, engineBuilt, webRoot } from './harness.mjs';
+import { gotoReady, engineBuilt, webRoot, useBrowser } from './harness.mjs';
 
 const fmt = await import(path.join(webRoot, 'js/format.js'));
 const { parseState, serializeState, DEFAULTS } = await import(path.join(webRoot, 'js/state.js'));
@@ -24,30 +24,20 @@ const MODELS_REQUEST = { hardware: HW, gpu_count: 1, runtime: 'llama.cpp', kv_ca
 const HARDWARE_REQUEST = { model: MODEL, quant: 'Q4_K_M', runtime: 'llama.cpp', kv_cache_type: 'f16', mode: 'balanced' };
 const GRADE_RANK = { A: 4, B: 3, C: 2, D: 1, F: 0 };
 
-let server;
-let browser;
-let engine;
 let models;   // engine.rankForHardware(MODELS_REQUEST).items
 let setups;   // engine.rankForModel(HARDWARE_REQUEST).items
-const errors = [];
-
-before(async () => {
-    if (skip) return;
-    server = await startServer();
-    browser = await launch();
-    engine = await nodeEngine();
-    models = engine.rankForHardware(MODELS_REQUEST).items;
-    setups = engine.rankForModel(HARDWARE_REQUEST).items;
+const env = useBrowser({
+    before, after,
+    ready: ({ engine }) => {
+        models = engine.rankForHardware(MODELS_REQUEST).items;
+        setups = engine.rankForModel(HARDWARE_REQUEST).items;
+    },
 });
-after(async () => {
-    await browser?.close();
-    await server?.close();
-});
+const errors = env.errors;
 
 /** Opens hash with the ranking worker's postMessage counted (window.__rankPosts). */
 async function open(hash) {
-    const opened = await openPage(browser.context, null);
-    errors.push(opened.errors);
+    const opened = await env.open(null);
     await opened.page.addInitScript(() => {
         window.__rankPosts = 0;
         const post = Worker.prototype.postMessage;
@@ -56,7 +46,7 @@ async function open(hash) {
             return post.apply(this, args);
         };
     });
-    await gotoReady(opened.page, server.base + hash);
+    await gotoReady(opened.page, env.server.base + hash);
     await opened.page.waitForSelector('#rank-table tbody tr', { timeout: 60000 });
     return opened.page;
 }

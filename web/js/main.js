@@ -520,14 +520,23 @@ function writeUrl(push) {
     else history.replaceState(null, '', url);
 }
 
-/** Applies a change from a control: URL first (so share is current), then a debounced recompute. */
-function update(patch, { typing = null } = {}) {
+/**
+ * Merges patch into the state and writes the URL (one history entry per run of
+ * typing in one field); false when nothing changed.
+ */
+function applyPatch(patch, typing) {
     const next = { ...state, ...patch };
-    if (KEYS_EQUAL(next, state)) return;
+    if (KEYS_EQUAL(next, state)) return false;
     const push = !(typing && typingField === typing);
     typingField = typing;
     state = next;
     writeUrl(push);
+    return true;
+}
+
+/** Applies a change from a control: URL first (so share is current), then a debounced recompute. */
+function update(patch, { typing = null } = {}) {
+    if (!applyPatch(patch, typing)) return;
     if ('model' in patch) fillPresets();
     else for (const b of $$('#context-presets .preset')) b.setAttribute('aria-pressed', String(state.context === b.dataset.value));
     if ('quant' in patch) $('#quant').value = state.quant;
@@ -541,13 +550,7 @@ function update(patch, { typing = null } = {}) {
  * estimate or ranking runs again.
  */
 function updateRankState(patch, { typing = null } = {}) {
-    const next = { ...state, ...patch };
-    if (KEYS_EQUAL(next, state)) return;
-    const push = !(typing && typingField === typing);
-    typingField = typing;
-    state = next;
-    writeUrl(push);
-    updateLinks();
+    if (applyPatch(patch, typing)) updateLinks();
 }
 
 function KEYS_EQUAL(a, b) {
