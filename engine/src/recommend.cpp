@@ -83,13 +83,6 @@ Runtime runtime_for_quant(const WeightFormat& q, const Hardware& hw) {
     }
 }
 
-bool kv_ok_for_runtime(KvType k, Runtime r) {
-    if (is_llama_family(r)) return k != KvType::fp8;
-    if (is_paged_server(r)) return k == KvType::f16 || k == KvType::bf16 || k == KvType::fp8;
-    if (r == Runtime::exllamav2) return k != KvType::fp8 && k != KvType::bf16;
-    return true;  // MLX: fp16 or quantized (--kv-bits)
-}
-
 WeightFormat format_or_die(const std::string& name) { return *parse_weight_format(name); }
 
 std::string gguf_file_quant(const std::string& quant) { return quant == "MXFP4" ? "MXFP4" : quant; }
@@ -249,8 +242,7 @@ Result<bool> resolve_settings(Request& req) {
                           std::string("backend '") + backend_name(run.backend) + "' is not one " + runtime_name(run.runtime) +
                               " runs on; use " + runtime_options(run.runtime, "backends"));
     }
-    if (run.kv_given && (!kv_ok_for_runtime(run.kv_type, run.runtime) ||
-                         !runtime_lists(run.runtime, "kv_types", kv_type_name(run.kv_type)))) {
+    if (run.kv_given && !runtime_lists(run.runtime, "kv_types", kv_type_name(run.kv_type))) {
         return make_error("incompatible_kv_cache_type", "kv_cache_type",
                           std::string("kv_cache_type '") + kv_type_name(run.kv_type) + "' is not available in " +
                               runtime_name(run.runtime) + "; use " + runtime_options(run.runtime, "kv_types"));
