@@ -258,18 +258,11 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
     if (!hw.unified_memory && hw.vendor != Vendor::cpu && (host_bytes <= 0 || host_bw <= 0)) {
         const bool server = hw.form_factor == "datacenter";
         // Say exactly which of the two was assumed (the other came with the request).
-        const std::string system = server ? "8-channel DDR5-4800" : "dual-channel DDR5-5600";
-        if (host_bytes <= 0 && host_bw <= 0) {
-            s.assumptions.push_back("system RAM not given; assumed " +
-                                    std::string(server ? "512 GiB of " : "64 GiB of ") + system +
-                                    (server ? " (307 GB/s)" : " (89.6 GB/s)") + " for offload");
-        } else if (host_bw <= 0) {
-            s.assumptions.push_back("system RAM bandwidth not given; assumed " + system +
-                                    (server ? " (307 GB/s)" : " (89.6 GB/s)") + " for offload");
-        } else {
-            s.assumptions.push_back(std::string("system RAM size not given; assumed ") +
-                                    (server ? "512 GiB" : "64 GiB") + " for offload");
-        }
+        const std::string size = server ? "512 GiB" : "64 GiB";
+        const std::string memory = server ? "8-channel DDR5-4800 (307 GB/s)" : "dual-channel DDR5-5600 (89.6 GB/s)";
+        if (host_bytes <= 0 && host_bw <= 0) s.assumptions.push_back("system RAM not given; assumed " + size + " of " + memory + " for offload");
+        else if (host_bw <= 0) s.assumptions.push_back("system RAM bandwidth not given; assumed " + memory + " for offload");
+        else s.assumptions.push_back("system RAM size not given; assumed " + size + " for offload");
         if (host_bytes <= 0) host_bytes = server ? kDefaultServerHostBytes : kDefaultDesktopHostBytes;
         if (host_bw <= 0) host_bw = server ? kDefaultServerHostBandwidth : kDefaultDesktopHostBandwidth;
         s.hw.system_memory_bytes = host_bytes;
@@ -441,6 +434,19 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
     const double margin = is_llama_family(run.runtime) ? llama_fit_margin_bytes() : 0.0;
     const double limit = s.usable_bytes - margin;
     const std::uint64_t step = s.kv_layout.ctx_pad > 0 ? s.kv_layout.ctx_pad : 1;
+    // The longest multiple of step up to max_ctx for which runs(ctx) holds
+    // (runs falls from true to false as the context grows), or 0.
+    auto longest = [&](auto runs) -> std::uint64_t {
+        if (runs(max_ctx)) return max_ctx;
+        if (!runs(step)) return 0;
+        std::uint64_t lo = 1, hi = max_ctx / step;  // in steps: lo runs, hi does not
+        while (hi - lo > 1) {
+            const std::uint64_t mid = lo + (hi - lo) / 2;
+            if (runs(mid * step)) lo = mid;
+            else hi = mid;
+        }
+        return lo * step;
+    };
     if (s.verdict == Verdict::no) {
         s.safe_context_tokens = 0;  // it does not run at any context
     } else if (s.verdict == Verdict::offload && s.auto_offload) {
@@ -449,40 +455,17 @@ Setup evaluate_setup(const ModelEntry& model, const Hardware& hw, const RunSetti
         // longest one whose own placement fits the device(s) and system RAM.
         // (Decode at that context is slower than at the headline placement.)
         const std::uint32_t seqs = std::max<std::uint32_t>(1, run.n_parallel);
-        auto runs_at = [&](std::uint64_t ctx) {
+        s.safe_context_tokens = longest([&](std::uint64_t ctx) {
             const Need n = fit_placement(s, ctx * seqs).need;
             return n.device <= limit && n.host_weights + n.host_kv <= s.host_limit_bytes;
-        };
-        if (runs_at(max_ctx)) {
-            s.safe_context_tokens = max_ctx;
-        } else if (!runs_at(step)) {
-            s.safe_context_tokens = 0;
-        } else {
-            std::uint64_t lo = 1, hi = max_ctx / step;  // in steps: lo runs, hi does not
-            while (hi - lo > 1) {
-                const std::uint64_t mid = lo + (hi - lo) / 2;
-                if (runs_at(mid * step)) lo = mid;
-                else hi = mid;
-            }
-            s.safe_context_tokens = lo * step;
-        }
+        });
         if (s.safe_context_tokens > s.n_ctx) {
             s.assumptions.push_back("safe context " + std::to_string(s.safe_context_tokens) +
                                     " tokens counts the layers llama.cpp's --fit moves to RAM for it (decode is slower "
                                     "there than at " + std::to_string(s.n_ctx) + ")");
         }
-    } else if (device_bytes_for_context(s, max_ctx) <= limit) {
-        s.safe_context_tokens = max_ctx;
-    } else if (device_bytes_for_context(s, step) > limit) {
-        s.safe_context_tokens = 0;
     } else {
-        std::uint64_t lo = 1, hi = max_ctx / step;  // in steps: lo fits, hi does not
-        while (hi - lo > 1) {
-            const std::uint64_t mid = lo + (hi - lo) / 2;
-            if (device_bytes_for_context(s, mid * step) <= limit) lo = mid;
-            else hi = mid;
-        }
-        s.safe_context_tokens = lo * step;
+        s.safe_context_tokens = longest([&](std::uint64_t ctx) { return device_bytes_for_context(s, ctx) <= limit; });
     }
     return s;
 }
